@@ -1,0 +1,123 @@
+"""`kpi-advisor`: grade goals from the terminal, lint rule files, and (with the Slack extras) run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+LANGS = ("en", "sv", "nb")
+
+
+def _ruleset(rules_dirs: list[str] | None):
+    from .grading import default_ruleset
+
+    return default_ruleset([Path(d) for d in rules_dirs] if rules_dirs else None)
+
+
+def _today(raw: str | None) -> date | None:
+    return date.fromisoformat(raw) if raw else None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .grading import grade_goal
+
+    rules = _ruleset(args.rules)
+    today = _today(args.today)
+    if args.jsonl:
+        out = sys.stdout
+        dumps = json.dumps
+        for line in sys.stdin:
+            text = line.rstrip("\r\n")
+            a = grade_goal(text, language=args.lang, today=today, rules=rules)
+            out.write(dumps(a.to_dict(), ensure_ascii=False))
+            out.write("\n")
+        return 0
+    text = " ".join(args.goal).strip()
+    if not text:
+        print('Give a goal to grade, e.g. kpi-advisor check "Get 40 enquiries per month by June"', file=sys.stderr)
+        return 2
+    a = grade_goal(text, language=args.lang, today=today, rules=rules)
+    if args.json:
+        print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    from .terminal import render
+
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    print(render(a, rules.phrases["levels"][a.language], rules.phrases["smart"][a.language], colour=colour))
+    return 0
+
+
+def cmd_rules_lint(args: argparse.Namespace) -> int:
+    from .grading import RuleFileError, load_ruleset
+    from .grading.examples import run_examples
+
+    dirs = [Path(d) for d in args.dirs]
+    try:
+        rules = load_ruleset(dirs)
+    except RuleFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    failures = run_examples(rules)
+    for failure in failures:
+        print(f"error: {failure}", file=sys.stderr)
+    checked = ", ".join(str(d) for d in rules.directories)
+    print(
+        f"{len(rules.rules)} rules, {len(rules.concepts)} metric concepts checked in {checked}: "
+        f"{'ok' if not failures else f'{len(failures)} example(s) failing'}"
+    )
+    return 1 if failures else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpi-advisor", description="KPI advisor: grade marketing goals and run the Slack bot."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="grade a goal")
+    check.add_argument("goal", nargs="*", help="the goal text")
+    mode = check.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    mode.add_argument("--jsonl", action="store_true", help="grade one goal per stdin line, one JSON object per line")
+    check.add_argument("--lang", choices=LANGS, help="the goal's language (detected when left out)")
+    check.add_argument(
+        "--rules",
+        action="append",
+        metavar="DIR",
+        help="a team rules directory merged over the built-in rules (default: $KPI_ADVISOR_RULES_DIR)",
+    )
+    check.add_argument("--today", metavar="YYYY-MM-DD", help="the date relative deadlines count from")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="work with rule files")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    lint = rules_sub.add_parser("lint", help="validate rule files and run every rule's examples")
+    lint.add_argument("dirs", nargs="*", metavar="DIR", help="extra rules directories (the built-in rules always load)")
+    lint.set_defaults(func=cmd_rules_lint)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        from .grading import RuleFileError
+
+        if isinstance(exc, RuleFileError | ValueError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

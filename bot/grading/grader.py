@@ -1,0 +1,201 @@
+"""Grading a proposed KPI goal: the heart every surface (CLI, /kpi check, the coach, check-ins) calls.
+
+Pure: text in, Assessment out. No Slack, no database, no clock unless `today` is left to default.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .assessment import PENALTY, Assessment, Finding, grade_for
+from .conditions import CHECKS, LANGUAGES, search_terms
+from .facts import GoalContext, GoalFacts, MetricMention
+from .language import detect_language
+from .normalise import normalise
+from .quantities import find_targets
+from .rewrite import better_concept, better_goal
+from .ruleset import RuleSet, default_ruleset
+from .timeframes import find_deadlines, find_period
+
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:via|through|from|using|thanks to|från|genom|med hjälp av|fra|gjennom|ved hjelp av)\s$"
+)
+
+
+def _mentions(text: str, language: str, rules: RuleSet) -> list[MetricMention]:
+    regex, groups = rules.metric_regex[language], rules.metric_groups[language]
+    found = []
+    for m in regex.finditer(text):
+        concept = rules.concepts[groups[m.lastgroup]]
+        found.append(
+            MetricMention(
+                concept.id,
+                concept.level,
+                concept.stage,
+                concept.conversion,
+                concept.tags,
+                m.start(),
+                m.end(),
+                m.group(0),
+                language,
+            )
+        )
+    return found
+
+
+def find_metrics(text: str, language: str, rules: RuleSet) -> list[MetricMention]:
+    """Metric mentions in the goal's language; other languages are tried when it names none (mixed texts)."""
+    found = _mentions(text, language, rules)
+    if not found:
+        for other in LANGUAGES:
+            if other != language:
+                found = _mentions(text, other, rules)
+                if found:
+                    break
+    return found
+
+
+def main_metric(mentions: list[MetricMention], text: str) -> MetricMention | None:
+    """The first metric named, unless it is only the channel of a later one ("via the newsletter, get bookings")."""
+    if not mentions:
+        return None
+    for i, m in enumerate(mentions):
+        is_last = i == len(mentions) - 1
+        if is_last or not _QUALIFIER_BEFORE.search(text[max(0, m.start - 20) : m.start]):
+            return m
+    return mentions[0]
+
+
+def _platform(original: str, rules: RuleSet) -> str | None:
+    lowered = original.lower()
+    for name in rules.phrases.get("platforms", []):
+        if re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", lowered):
+            return name
+    return None
+
+
+def read_goal(
+    text: str,
+    rules: RuleSet,
+    *,
+    language: str | None = None,
+    today: date | None = None,
+    context: GoalContext | None = None,
+) -> GoalFacts:
+    """Everything the rules need to know about a goal text."""
+    today = today or date.today()
+    plain, mentions = normalise(text)
+    lang = language if language in LANGUAGES else detect_language(plain, rules.vocabulary, rules.letters)
+    deadlines = find_deadlines(plain, today)
+    period, _ = find_period(plain)
+    blocked = [(d.start, d.end) for d in deadlines]
+    metrics = find_metrics(plain, lang, rules)
+    # Numbers inside a metric's own words ("cost per 1,000 impressions") are not targets.
+    blocked += [(m.start, m.end) for m in metrics if "cost" in m.tags and any(ch.isdigit() for ch in m.matched)]
+    targets = find_targets(plain, lang, blocked)
+    facts = GoalFacts(
+        text=plain,
+        language=lang,
+        today=today,
+        metrics=metrics,
+        metric=main_metric(metrics, plain),
+        target=targets.target,
+        baseline=targets.baseline,
+        relative_pct=targets.relative_pct,
+        multiplier=targets.multiplier,
+        direction=targets.direction,
+        deadline=max(deadlines, key=lambda d: d.due) if deadlines else None,
+        period=period,
+        platform=_platform(text[:4000], rules),
+        mentions=mentions,
+        context=context or GoalContext(),
+    )
+    baseline_terms = rules.terms.get("baseline-reference")
+    facts.baseline_reference = bool(baseline_terms and search_terms(baseline_terms, facts))
+    return facts
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _smart(facts: GoalFacts) -> dict[str, bool | None]:
+    metric = facts.metric
+    achievable: bool | None = None
+    if CHECKS["implausible-target"](facts):
+        achievable = False
+    elif facts.growth_factor is not None or (facts.target is not None and facts.baseline is not None):
+        achievable = True
+    return {
+        "specific": metric is not None and "vague" not in metric.tags,
+        "measurable": facts.has_target,
+        "achievable": achievable,
+        "relevant": metric is not None and metric.level in (4, 5),
+        "time_bound": facts.deadline is not None,
+    }
+
+
+def assess(facts: GoalFacts, rules: RuleSet, original_text: str) -> Assessment:
+    lang = facts.language
+    metric = facts.metric
+    concept = rules.concepts[metric.concept] if metric else None
+    fired = [r for r in rules.rules if r.when(facts)]
+    better = better_goal(facts, {r.id for r in fired}, rules)
+    fields = {
+        "metric": concept.label[lang] if concept else "?",
+        "level": str(metric.level) if metric and metric.level else "?",
+        "better": rules.concepts[better_concept(facts, rules)].label[lang],
+    }
+    findings = tuple(
+        Finding(
+            r.id,
+            r.severity,
+            r.title[lang],
+            _sentence(r.message[lang].format_map(fields)),
+            _sentence(r.suggestion[lang].format_map(fields)),
+            _sentence(r.rationale[lang].format_map(fields)),
+        )
+        for r in fired
+    )
+    score = max(0, min(100, 100 - sum(PENALTY[f.severity] for f in findings)))
+    target = facts.target
+    return Assessment(
+        text=original_text,
+        language=lang,
+        level=metric.level if metric else None,
+        funnel_stage=metric.stage if metric else None,
+        conversion=metric.conversion if metric else None,
+        smart=_smart(facts),
+        score=score,
+        grade=grade_for(score),
+        findings=findings,
+        better_goal=better,
+        metric=metric.concept if metric else None,
+        metric_label=concept.label[lang] if concept else None,
+        target=target.value if target else None,
+        baseline=facts.baseline.value if facts.baseline else None,
+        unit=(target.unit if target else None) or (facts.baseline.unit if facts.baseline else None),
+        relative_change_pct=facts.relative_pct,
+        multiplier=facts.multiplier,
+        direction=facts.direction,
+        deadline=facts.deadline.due if facts.deadline else None,
+        deadline_phrase=facts.deadline.phrase if facts.deadline else None,
+        period=facts.period,
+        platform=facts.platform,
+        mentions=facts.mentions,
+    )
+
+
+def grade_goal(
+    text: str,
+    *,
+    language: str | None = None,
+    today: date | None = None,
+    context: GoalContext | None = None,
+    rules: RuleSet | None = None,
+) -> Assessment:
+    """Grade one goal text. `language` overrides detection; `today` anchors relative deadlines."""
+    rules = rules or default_ruleset()
+    facts = read_goal(text, rules, language=language, today=today, context=context)
+    return assess(facts, rules, text)

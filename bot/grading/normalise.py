@@ -1,0 +1,61 @@
+"""Turning Slack message text into plain words the grader can read.
+
+Slack sends mentions, links, emoji codes, bold markers and HTML entities inside the text. None of them carries
+meaning for a goal, and some (a link's URL, a user id) would confuse the number and word matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A goal is a sentence or two; a pasted document is graded on its opening so time stays bounded for any input.
+MAX_ANALYSED_CHARS = 2000
+
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(?:date\^[^|>]*\|([^>]*)|subteam\^[^|>]*(?:\|([^>]*))?|[^>]*)>")
+_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>")
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'\-]*[a-z][a-z0-9_+'\-]*:(?::skin-tone-\d:)?")
+_MARKERS = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+_SPACE = re.compile(r"\s+")
+_TRANSLATE = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+
+
+def strip_slack_markup(text: str) -> tuple[str, tuple[str, ...]]:
+    """Plain text without Slack markup, and the user ids that were mentioned (in order)."""
+    mentions = tuple(_USER.findall(text))
+    text = _USER.sub(" ", text)
+    text = _CHANNEL.sub(lambda m: f" {m.group(1) or ''} ", text)
+    text = _LINK.sub(lambda m: f" {m.group(2) or ''} ", text)
+    text = _SPECIAL.sub(lambda m: f" {m.group(1) or m.group(2) or ''} ", text)
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    text = _EMOJI.sub(" ", text)
+    text = _MARKERS.sub(" ", text)
+    return text, mentions
+
+
+def normalise(text: str) -> tuple[str, tuple[str, ...]]:
+    """Lower-cased, markup-free, single-spaced text for matching, plus the mentioned user ids."""
+    text = unicodedata.normalize("NFC", text[: MAX_ANALYSED_CHARS * 4])
+    plain, mentions = strip_slack_markup(text)
+    plain = plain.translate(_TRANSLATE).lower()
+    plain = _SPACE.sub(" ", plain).strip()
+    return plain[:MAX_ANALYSED_CHARS], mentions

@@ -1,0 +1,493 @@
+"""Deadlines and periods in goal texts: dates, months, quarters, seasons, relative spans, in en, sv and nb.
+
+A deadline resolves to the last day the goal can be met, relative to `today`, so a stored KPI can count down to it.
+Patterns for all three languages run on every text: people mix them ("senast i juni" in an English thread).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from .facts import Deadline
+
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "januari": 1,
+    "januar": 1,
+    "february": 2,
+    "feb": 2,
+    "februari": 2,
+    "februar": 2,
+    "march": 3,
+    "mars": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "maj": 5,
+    "mai": 5,
+    "june": 6,
+    "jun": 6,
+    "juni": 6,
+    "july": 7,
+    "jul": 7,
+    "juli": 7,
+    "august": 8,
+    "aug": 8,
+    "augusti": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+    "desember": 12,
+    "des": 12,
+}
+# "jul" is also Swedish/Norwegian for Christmas; a bare "jul" after a preposition is read as Christmas below.
+_MONTH_NAMES = sorted((m for m in MONTHS if m != "jul"), key=len, reverse=True)
+MONTH = "(?P<month>" + "|".join(_MONTH_NAMES) + r")\.?"
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "en": 1,
+    "ett": 1,
+    "et": 1,
+    "ei": 1,
+    "two": 2,
+    "två": 2,
+    "to": 2,
+    "three": 3,
+    "tre": 3,
+    "four": 4,
+    "fyra": 4,
+    "fire": 4,
+    "five": 5,
+    "fem": 5,
+    "six": 6,
+    "sex": 6,
+    "seks": 6,
+    "seven": 7,
+    "sju": 7,
+    "syv": 7,
+    "eight": 8,
+    "åtta": 8,
+    "åtte": 8,
+    "nine": 9,
+    "nio": 9,
+    "ni": 9,
+    "ten": 10,
+    "tio": 10,
+    "ti": 10,
+    "eleven": 11,
+    "elva": 11,
+    "elleve": 11,
+    "twelve": 12,
+    "tolv": 12,
+    "eighteen": 18,
+    "arton": 18,
+    "atten": 18,
+    "twenty-four": 24,
+    "tjugofyra": 24,
+    "tjuefire": 24,
+}
+_COUNT = r"(?P<count>[0-9]{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+
+PREP = (
+    r"(?:no later than|by the end of|by end of|at the end of|the end of|end of|by|in|until|till|before|during|through"
+    r"|throughout|on|ahead of|for|senast i|senast till|senast|till och med|t\.o\.m\.?|tom|fram till|före|innan"
+    r"|i slutet av|slutet av|mot slutet av|inom|inför|under|innen utgangen av|innen utgången av|innen slutten av"
+    r"|utgangen av|i slutten av|slutten av|innen|til og med|frem til|før|i løpet av|ila|til|i|om|per)"
+)
+# "to", "till", "from" are left out: "till 2025 kunder" is a number of customers, not a year.
+YEAR_PREP = (
+    r"(?:no later than|by the end of|by end of|at the end of|by|in|until|before|during|through|senast i|senast"
+    r"|till och med|fram till|före|innan|i slutet av|inom|under|innen utgangen av|innen|til og med|frem til|før"
+    r"|i løpet av|i|ved utgangen av|end of)"
+)
+_BEFORE = {"before", "före", "innan", "før", "ahead of", "inför"}
+
+SEASONS = {
+    # season word → (month, day) of its first day, (month, day) of its last day
+    "spring": ((3, 1), (5, 31)),
+    "våren": ((3, 1), (5, 31)),
+    "vår": ((3, 1), (5, 31)),
+    "summer": ((6, 1), (8, 31)),
+    "sommaren": ((6, 1), (8, 31)),
+    "sommar": ((6, 1), (8, 31)),
+    "sommeren": ((6, 1), (8, 31)),
+    "sommer": ((6, 1), (8, 31)),
+    "autumn": ((9, 1), (11, 30)),
+    "fall": ((9, 1), (11, 30)),
+    "hösten": ((9, 1), (11, 30)),
+    "höst": ((9, 1), (11, 30)),
+    "høsten": ((9, 1), (11, 30)),
+    "høst": ((9, 1), (11, 30)),
+    "winter": ((12, 1), (2, 28)),
+    "vintern": ((12, 1), (2, 28)),
+    "vinter": ((12, 1), (2, 28)),
+    "vinteren": ((12, 1), (2, 28)),
+    "christmas": ((12, 24), (12, 24)),
+    "julen": ((12, 24), (12, 24)),
+    "jul": ((12, 24), (12, 24)),
+    "easter": ((4, 1), (4, 10)),
+    "påsk": ((4, 1), (4, 10)),
+    "påsken": ((4, 1), (4, 10)),
+    "påske": ((4, 1), (4, 10)),
+    "midsummer": ((6, 20), (6, 20)),
+    "midsommar": ((6, 20), (6, 20)),
+    "sankthans": ((6, 23), (6, 23)),
+    "black friday": ((11, 27), (11, 27)),
+    "new year": ((12, 31), (12, 31)),
+    "nyår": ((12, 31), (12, 31)),
+    "nyttår": ((12, 31), (12, 31)),
+    "årsskiftet": ((12, 31), (12, 31)),
+}
+SEASON = "(?P<season>" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
+
+UNITS = {
+    "day": 1,
+    "days": 1,
+    "dag": 1,
+    "dagar": 1,
+    "dagen": 1,
+    "dager": 1,
+    "dagene": 1,
+    "week": 7,
+    "weeks": 7,
+    "vecka": 7,
+    "veckor": 7,
+    "veckorna": 7,
+    "uke": 7,
+    "uker": 7,
+    "ukene": 7,
+    "veke": 7,
+    "month": 30,
+    "months": 30,
+    "månad": 30,
+    "månader": 30,
+    "månaderna": 30,
+    "måned": 30,
+    "måneder": 30,
+    "månedene": 30,
+    "mnd": 30,
+    "quarter": 91,
+    "quarters": 91,
+    "kvartal": 91,
+    "kvartalen": 91,
+    "kvartaler": 91,
+    "year": 365,
+    "years": 365,
+    "år": 365,
+    "åren": 365,
+    "årene": 365,
+}
+UNIT = "(?P<unit>" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
+
+PERIODS = [
+    ("day", r"(?:per|a|each|every|/|pr\.?|om|varje|hver) ?(?:day|dag|dagen|døgn)|daily|dagligen|daglig"),
+    (
+        "week",
+        r"(?:per|a|each|every|/|pr\.?|varje|hver|i) ?(?:week|vecka|veckan|uke|uka|uken|v\.?)"
+        r"|weekly|veckovis|ukentlig\w*",
+    ),
+    (
+        "month",
+        r"(?:per|a|each|every|/|pr\.?|varje|hver|i) ?(?:month|månad|månaden|måned|måneden|mån|mnd|md)"
+        r"|monthly|månadsvis|månatlig\w*|månedlig\w*",
+    ),
+    ("quarter", r"(?:per|a|each|every|/|pr\.?|varje|hvert) ?(?:quarter|kvartal)|quarterly|kvartalsvis"),
+    ("year", r"(?:per|a|each|every|/|pr\.?|om|varje|hvert) ?(?:year|år|året)|yearly|annually|årligen|årlig\w*|i året"),
+]
+_PERIOD_RX = [(name, re.compile(r"(?<!\w)(?:" + rx + r")(?!\w)")) for name, rx in PERIODS]
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _next_year_for(month: int, day: int, today: date) -> int:
+    candidate = _safe_date(today.year, month, min(day, 28 if month == 2 else day))
+    return today.year if candidate is None or candidate >= today else today.year + 1
+
+
+def _year_of(raw: str | None, month: int, day: int, today: date) -> int:
+    if raw:
+        year = int(raw.lstrip("'"))
+        return year + 2000 if year < 100 else year
+    return _next_year_for(month, day, today)
+
+
+def _month_date(m: re.Match, today: date) -> date | None:
+    month = MONTHS[m.group("month")]
+    day_raw = m.groupdict().get("day")
+    prep = (m.groupdict().get("prep") or "").strip()
+    if day_raw:
+        day = int(day_raw)
+        year = _year_of(m.groupdict().get("year"), month, day, today)
+        return _safe_date(year, month, day)
+    year = _year_of(m.groupdict().get("year"), month, 1 if prep in _BEFORE else 28, today)
+    if prep in _BEFORE:
+        return date(year, month, 1) - timedelta(days=1)
+    return _end_of_month(year, month)
+
+
+def _quarter_date(q: int, year_raw: str | None, today: date) -> date:
+    month = q * 3
+    if year_raw:
+        return _end_of_month(_year_of(year_raw, month, 1, today), month)
+    end = _end_of_month(today.year, month)
+    return end if end >= today else _end_of_month(today.year + 1, month)
+
+
+def _current_quarter_end(today: date, ahead: int = 0) -> date:
+    index = (today.month - 1) // 3 + ahead
+    year = today.year + index // 4
+    return _end_of_month(year, (index % 4 + 1) * 3)
+
+
+def _season_date(m: re.Match, today: date) -> date:
+    (sm, sd), (em, ed) = SEASONS[m.group("season")]
+    prep = (m.group("prep") or "").strip()
+    start_side = prep in _BEFORE | {"by", "till", "til", "until", "fram till", "frem til", "innen", "senast till"}
+    if "end" in prep or "slut" in prep or "utgang" in prep:
+        start_side = False
+    month, day = (sm, sd) if start_side else (em, ed)
+    year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    if not start_side and em < sm and today.month >= sm:
+        year = today.year + 1
+    due = date(year, month, day)
+    return due - timedelta(days=1) if start_side and (sm, sd) != (em, ed) else due
+
+
+def _relative(m: re.Match, today: date) -> date:
+    raw = m.group("count")
+    count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+    days = UNITS[m.group("unit")] * count
+    if m.group("unit").startswith(("month", "mån", "mnd")):
+        month_index = today.month - 1 + count
+        year, month = today.year + month_index // 12, month_index % 12 + 1
+        return _safe_date(year, month, min(today.day, calendar.monthrange(year, month)[1])) or today
+    return today + timedelta(days=days)
+
+
+def _iso_week(m: re.Match, today: date) -> date | None:
+    week = int(m.group("week"))
+    year = int(m.group("year")) if m.group("year") else today.year
+    try:
+        due = date.fromisocalendar(year, week, 7)
+    except ValueError:
+        return None
+    if not m.group("year") and due < today:
+        try:
+            due = date.fromisocalendar(year + 1, week, 7)
+        except ValueError:
+            return None
+    return due
+
+
+Resolver = Callable[[re.Match, date], date | None]
+
+_THIS_YEAR = (
+    r"this year|(?:by |before |until |at )?(?:the )?end of (?:the |this )?year|by year[- ]end|year[- ]end|i år"
+    r"|detta år|det här året|innevarande år|dette året|i løpet av året|(?:innen |ved |i )?utgangen av året"
+    r"|(?:innen |i )?slutten av året|(?:i |vid |till |före |innan )?slutet av året|årets slut"
+    r"|(?:innan|före|till|vid|innen|ved|før|til) (?:års|nytt)skiftet|innen nyttår|før nyttår|resten av året|året ut"
+)
+_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
+    (
+        re.compile(r"(?P<y>20[0-9]{2})-(?P<m>[01]?[0-9])-(?P<d>[0-3]?[0-9])"),
+        lambda m, t: _safe_date(int(m["y"]), int(m["m"]), int(m["d"])),
+    ),
+    (
+        re.compile(r"(?P<d>[0-3]?[0-9])[./](?P<m>[01]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])"),
+        lambda m, t: _safe_date(_year_of(m["y"], 1, 1, t), int(m["m"]), int(m["d"])),
+    ),
+    (
+        re.compile(r"(?:" + PREP + r") (?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])(?![0-9/])"),
+        lambda m, t: _safe_date(_year_of(None, int(m["m"]), int(m["d"]), t), int(m["m"]), int(m["d"])),
+    ),
+    (
+        re.compile(
+            r"(?:(?P<prep>"
+            + PREP
+            + r") )?(?:the )?(?P<day>[0-3]?[0-9])(?:st|nd|rd|th|\.|:e|:a)? (?:of )?"
+            + MONTH
+            + r"(?:,? (?P<year>20[0-9]{2}))?"
+        ),
+        _month_date,
+    ),
+    (
+        re.compile(
+            r"(?:(?P<prep>" + PREP + r") )?" + MONTH + r" (?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?![0-9])"
+            r"(?:,? (?P<year>20[0-9]{2}))?"
+        ),
+        _month_date,
+    ),
+    (
+        re.compile(
+            r"(?:(?P<prep>"
+            + PREP
+            + r") )?(?:the )?(?:end of |slutet av |slutten av |utgangen av |utgången av )?"
+            + MONTH
+            + r" (?P<year>20[0-9]{2})"
+        ),
+        _month_date,
+    ),
+    (
+        re.compile(
+            r"(?P<prep>"
+            + PREP
+            + r") (?:the )?(?:end of |slutet av |slutten av |utgangen av |utgången av |mid-?|mitten av )?"
+            + MONTH
+            + r"(?![\w-])"
+        ),
+        _month_date,
+    ),
+    (
+        re.compile(r"q(?P<q>[1-4])(?:[ -/]?(?P<y>20[0-9]{2}|'?[0-9]{2})(?![0-9]))?"),
+        lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
+    ),
+    (
+        re.compile(r"(?:quarter|kvartal) (?P<q>[1-4])(?: (?P<y>20[0-9]{2}))?"),
+        lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
+    ),
+    (
+        re.compile(
+            r"(?P<q>[1-4])(?:st|nd|rd|th|:a|:e|\.)? (?:quarter|kvartalet|kvartal)(?: (?:of )?(?P<y>20[0-9]{2}))?"
+        ),
+        lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
+    ),
+    (
+        re.compile(
+            r"(?P<w>first|second|third|fourth|första|andra|tredje|fjärde|første|andre|fjerde) (?:quarter|kvartalet)"
+            r"(?: (?:of )?(?P<y>20[0-9]{2}))?"
+        ),
+        lambda m, t: _quarter_date(
+            {
+                "first": 1,
+                "första": 1,
+                "første": 1,
+                "second": 2,
+                "andra": 2,
+                "andre": 2,
+                "third": 3,
+                "tredje": 3,
+                "fourth": 4,
+                "fjärde": 4,
+                "fjerde": 4,
+            }[m["w"]],
+            m["y"],
+            t,
+        ),
+    ),
+    (
+        re.compile(
+            r"this quarter|(?:the )?end of the quarter|(?:detta|innevarande|det här) kvartal(?:et)?|dette kvartalet"
+            r"|(?:i |innen )?(?:slutet av|slutten av|utgangen av) kvartalet|i kvartalet"
+        ),
+        lambda m, t: _current_quarter_end(t),
+    ),
+    (re.compile(r"next quarter|nästa kvartal|neste kvartal|kommande kvartal"), lambda m, t: _current_quarter_end(t, 1)),
+    (
+        re.compile(
+            r"(?:" + YEAR_PREP + r") (?:the )?(?:end of |utgangen av |utgången av |slutet av |slutten av )?"
+            r"(?P<y>20[0-9]{2})(?![0-9])(?! ?(?:%|kr|sek|nok|st|stk|people|personer|kunder|customers)(?!\w))"
+        ),
+        lambda m, t: date(int(m["y"]), 12, 31),
+    ),
+    (re.compile(_THIS_YEAR), lambda m, t: date(t.year, 12, 31)),
+    (re.compile(r"next year|nästa år|neste år|kommande år"), lambda m, t: date(t.year + 1, 12, 31)),
+    (
+        re.compile(
+            r"this month|(?:by )?(?:the )?end of (?:the |this )?month|(?:denna|den här) månad(?:en)?|denne måneden"
+            r"|(?:i |vid )?slutet av månaden|(?:i |innen )?(?:slutten|utgangen) av måneden|månadsskiftet|månedsskiftet"
+        ),
+        lambda m, t: _end_of_month(t.year, t.month),
+    ),
+    (
+        re.compile(r"next month|nästa månad|neste måned|kommande månad|nesten måned"),
+        lambda m, t: _end_of_month(t.year + t.month // 12, t.month % 12 + 1),
+    ),
+    (
+        re.compile(r"this week|(?:denna|den här) vecka(?:n)?|denne uken|i løpet av uken"),
+        lambda m, t: t + timedelta(days=6 - t.weekday()),
+    ),
+    (re.compile(r"next week|nästa vecka|neste uke"), lambda m, t: t + timedelta(days=13 - t.weekday())),
+    (
+        re.compile(
+            r"(?:within|in|over|for|during|inom|om|på|under|innen|i løpet av|ila|på|i) (?:the )?(?:next |coming "
+            r"|kommande |närmaste |de kommande |de närmaste |de neste |de nærmeste |neste |kommende )?"
+            + _COUNT
+            + r" "
+            + UNIT
+            + r"(?!\w)"
+        ),
+        _relative,
+    ),
+    (
+        re.compile(
+            r"(?:within|in|inom|om|på|innen|i løpet av) (?:a |an |ett |et |)(?:half[- ]year|six months|halvår|halvår"
+            r"|halvt år)"
+        ),
+        lambda m, t: _relative(re.match(r"(?P<count>6) (?P<unit>months)", "6 months"), t),
+    ),
+    (
+        re.compile(
+            r"(?:(?P<prep>" + PREP + r"|ahead of|inför|foran) )(?:the )?(?:end of (?:the )?|slutet av |slutten av "
+            r"|utgangen av )?" + SEASON + r"(?!\w)"
+        ),
+        _season_date,
+    ),
+    (
+        re.compile(r"(?:week|vecka|vecka|uke|veke|v\.?) ?(?P<week>[0-5]?[0-9])(?: (?P<year>20[0-9]{2}))?(?![0-9])"),
+        _iso_week,
+    ),
+]
+
+
+def find_deadlines(text: str, today: date) -> list[Deadline]:
+    """Every deadline phrase in lower-cased text, non-overlapping, longest first."""
+    found: list[tuple[int, int, date]] = []
+    for rx, resolve in _PATTERNS:
+        for m in rx.finditer(text):
+            start, end = m.span()
+            if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+                continue
+            due = resolve(m, today)
+            if due is not None:
+                found.append((start, end, due))
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: list[Deadline] = []
+    for start, end, due in found:
+        if all(end <= d.start or start >= d.end for d in taken):
+            taken.append(Deadline(due, text[start:end], start, end))
+    taken.sort(key=lambda d: d.start)
+    return taken
+
+
+def find_period(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The rate period of a target ("per month", "i veckan"), if any."""
+    best: tuple[int, str, tuple[int, int]] | None = None
+    for name, rx in _PERIOD_RX:
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name, m.span())
+    return (best[1], best[2]) if best else (None, None)
