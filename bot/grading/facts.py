@@ -75,8 +75,12 @@ class GoalFacts:
 
     @property
     def text_outside_metric(self) -> str:
-        m = self.metric
-        return self.text if m is None else self.text[: m.start] + " " * (m.end - m.start) + self.text[m.end :]
+        cached = self.__dict__.get("_outside")
+        if cached is None:
+            m = self.metric
+            cached = self.text if m is None else self.text[: m.start] + " " * (m.end - m.start) + self.text[m.end :]
+            self.__dict__["_outside"] = cached
+        return cached
 
     @property
     def has_target(self) -> bool:

@@ -24,23 +24,10 @@ _QUALIFIER_BEFORE = re.compile(
 
 
 def _mentions(text: str, language: str, rules: RuleSet) -> list[MetricMention]:
-    regex, groups = rules.metric_regex[language], rules.metric_groups[language]
     found = []
-    for m in regex.finditer(text):
-        concept = rules.concepts[groups[m.lastgroup]]
-        found.append(
-            MetricMention(
-                concept.id,
-                concept.level,
-                concept.stage,
-                concept.conversion,
-                concept.tags,
-                m.start(),
-                m.end(),
-                m.group(0),
-                language,
-            )
-        )
+    for start, end, cid in rules.metric_matcher(language).finditer(text):
+        c = rules.concepts[cid]
+        found.append(MetricMention(c.id, c.level, c.stage, c.conversion, c.tags, start, end, text[start:end], language))
     return found
 
 
@@ -67,12 +54,11 @@ def main_metric(mentions: list[MetricMention], text: str) -> MetricMention | Non
     return mentions[0]
 
 
-def _platform(original: str, rules: RuleSet) -> str | None:
-    lowered = original.lower()
-    for name in rules.phrases.get("platforms", []):
-        if re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", lowered):
-            return name
-    return None
+def _platform(plain: str, rules: RuleSet) -> str | None:
+    m = rules.platform_regex.search(plain)
+    if m is None:
+        return None
+    return next((p for p in rules.phrases["platforms"] if p.lower() == m.group(0)), m.group(0))
 
 
 def read_goal(
@@ -107,7 +93,7 @@ def read_goal(
         direction=targets.direction,
         deadline=max(deadlines, key=lambda d: d.due) if deadlines else None,
         period=period,
-        platform=_platform(text[:4000], rules),
+        platform=_platform(plain, rules),
         mentions=mentions,
         context=context or GoalContext(),
     )

@@ -40,15 +40,20 @@ _TRANSLATE = str.maketrans(
 
 def strip_slack_markup(text: str) -> tuple[str, tuple[str, ...]]:
     """Plain text without Slack markup, and the user ids that were mentioned (in order)."""
-    mentions = tuple(_USER.findall(text))
-    text = _USER.sub(" ", text)
-    text = _CHANNEL.sub(lambda m: f" {m.group(1) or ''} ", text)
-    text = _LINK.sub(lambda m: f" {m.group(2) or ''} ", text)
-    text = _SPECIAL.sub(lambda m: f" {m.group(1) or m.group(2) or ''} ", text)
-    for entity, char in _ENTITIES:
-        text = text.replace(entity, char)
-    text = _EMOJI.sub(" ", text)
-    text = _MARKERS.sub(" ", text)
+    mentions: tuple[str, ...] = ()
+    if "<" in text:
+        mentions = tuple(_USER.findall(text))
+        text = _USER.sub(" ", text)
+        text = _CHANNEL.sub(lambda m: f" {m.group(1) or ''} ", text)
+        text = _LINK.sub(lambda m: f" {m.group(2) or ''} ", text)
+        text = _SPECIAL.sub(lambda m: f" {m.group(1) or m.group(2) or ''} ", text)
+    if "&" in text:
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+    if ":" in text:
+        text = _EMOJI.sub(" ", text)
+    if any(c in text for c in "*_~`"):
+        text = _MARKERS.sub(" ", text)
     return text, mentions
 
 

@@ -24,6 +24,7 @@ _UNIT = (
     r"|eur|euro|€|usd|\$|£)(?!\w))?"
 )
 QUANTITY = r"(?P<cur>[$€£] ?)?" + _NUM + _SCALE + _UNIT
+_DIGIT = re.compile(r"[0-9]")
 _QUANTITY_RX = re.compile(r"(?<![\w.,])" + QUANTITY)
 
 _SCALES = {
@@ -68,26 +69,25 @@ _CURRENCY = {
 }
 _PERCENT = {"%", "procent", "prosent", "percent", "per cent", "pct"}
 
-MULTIPLIERS = [
+_MULTIPLIER_WORDS = [
     (
-        re.compile(
-            r"(?<!\w)(?:double[ds]?|doubling|fördubbl\w*|dubblera\w*|dubbla(?:r|s|)|doble[rt]?|fordoble\w*"
-            r"|twice as many|dobbelt så mange|dubbelt så många)(?!\w)"
-        ),
-        2.0,
+        "x2",
+        r"double[ds]?|doubling|fördubbl\w*|dubblera\w*|dubbla(?:r|s|)|doble[rt]?|fordoble\w*|twice as many"
+        r"|dobbelt så mange|dubbelt så många",
     ),
     (
-        re.compile(
-            r"(?<!\w)(?:triple[ds]?|tripling|treble[ds]?|tredubbl\w*|tredoble\w*|three times as many"
-            r"|tre ganger så mange|tre gånger så många)(?!\w)"
-        ),
-        3.0,
+        "x3",
+        r"triple[ds]?|tripling|treble[ds]?|tredubbl\w*|tredoble\w*|three times as many|tre ganger så mange"
+        r"|tre gånger så många",
     ),
-    (re.compile(r"(?<!\w)(?:quadruple[ds]?|fyrdubbl\w*|firedoble\w*)(?!\w)"), 4.0),
-    (re.compile(r"(?<!\w)(?:femdubbl\w*|femdoble\w*)(?!\w)"), 5.0),
-    (re.compile(r"(?<!\w)(?:tiodubbl\w*|tidoble\w*|tenfold)(?!\w)"), 10.0),
-    (re.compile(r"(?<!\w)(?:halve[ds]?|halving|halver\w*|cut in half|by half|med hälften|med halvparten)(?!\w)"), 0.5),
+    ("x4", r"quadruple[ds]?|fyrdubbl\w*|firedoble\w*"),
+    ("x5", r"femdubbl\w*|femdoble\w*"),
+    ("x10", r"tiodubbl\w*|tidoble\w*|tenfold"),
+    ("x0_5", r"halve[ds]?|halving|halver\w*|cut in half|by half|med hälften|med halvparten"),
 ]
+MULTIPLIERS = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _MULTIPLIER_WORDS) + r")(?!\w)"
+)
 _TIMES = re.compile(
     r"(?<!\w)(?:x ?(?P<a>[0-9]+)|(?P<b>[0-9]+) ?x|(?P<c>[0-9]+) (?:times|gånger|ganger) "
     r"(?:more|as many|as much|fler|så många|så mycket|flere|så mange|så mye))(?!\w)"
@@ -201,7 +201,8 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
         return all(end <= s or start >= e for s, e in blocked)
 
     used: list[tuple[int, int]] = []
-    for rx in (_FROM_TO, _ARROW):
+    has_digit = _DIGIT.search(text) is not None
+    for rx in (_FROM_TO, _ARROW) if has_digit else ():
         m = rx.search(text)
         if m and free(*m.span()):
             a, b = _value(m, "a_", language), _value(m, "b_", language)
@@ -212,7 +213,7 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
                 result.direction = "decrease" if b.value < a.value else "increase"
                 used.append(m.span())
                 break
-    if result.target is None:
+    if result.target is None and has_digit:
         for rx in (_RELATIVE, _PCT_CHANGE):
             for m in rx.finditer(text):
                 q = _value(m, "q_", language)
@@ -225,18 +226,17 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
                 break
             if result.relative_pct is not None:
                 break
-    for rx, factor in MULTIPLIERS:
-        if rx.search(text):
-            result.multiplier = factor
-            if factor < 1:
-                result.direction = "decrease"
-            break
-    if result.multiplier is None:
+    m = MULTIPLIERS.search(text)
+    if m:
+        result.multiplier = float(m.lastgroup[1:].replace("_", "."))
+        if result.multiplier < 1:
+            result.direction = "decrease"
+    if result.multiplier is None and has_digit:
         m = _TIMES.search(text)
         if m:
             result.multiplier = float(m.group("a") or m.group("b") or m.group("c"))
             used.append(m.span())
-    if result.target is None and result.relative_pct is None:
+    if result.target is None and result.relative_pct is None and has_digit:
         candidates = []
         for q in all_quantities(text, language):
             if not free(q.start, q.end) or any(q.start < e and q.end > s for s, e in used):

@@ -21,11 +21,13 @@ from .conditions import (
     STAGES,
     Condition,
     TermMatcher,
+    check_patterns,
     compile_condition,
     compile_terms,
     literal_length,
 )
 from .facts import GoalContext
+from .metric_matcher import MetricMatcher
 from .yamlfile import RuleFileError, fail, load_yaml
 
 SEVERITIES = ("error", "warning", "info")
@@ -77,16 +79,31 @@ class RuleSet:
 
     rules: list[Rule]
     concepts: dict[str, Concept]
-    metric_regex: dict[str, re.Pattern[str]]
-    metric_groups: dict[str, dict[str, str]]
+    metric_alternatives: dict[str, list[tuple[int, str, str]]]
     terms: dict[str, TermMatcher]
     vocabulary: dict[str, dict[str, float]]
     letters: dict[str, str]
     phrases: dict[str, Any]
     directories: list[Path] = field(default_factory=list)
+    _matchers: dict[str, MetricMatcher] = field(default_factory=dict, repr=False)
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
+
+    def metric_matcher(self, language: str) -> MetricMatcher:
+        """Built on first use: a one-off `kpi-advisor check` only pays for the language it needs."""
+        matcher = self._matchers.get(language)
+        if matcher is None:
+            matcher = self._matchers[language] = MetricMatcher(self.metric_alternatives[language])
+        return matcher
+
+    @property
+    def platform_regex(self) -> re.Pattern[str]:
+        rx = self.__dict__.get("_platform_rx")
+        if rx is None:
+            names = "|".join(re.escape(p.lower()) for p in self.phrases.get("platforms", [])) or "(?!)"
+            rx = self.__dict__["_platform_rx"] = re.compile(r"(?<!\w)(?:" + names + r")(?!\w)")
+        return rx
 
 
 def builtin_rules_dir() -> Path:
@@ -223,15 +240,7 @@ def _load_concepts(path: Path, concepts: dict[str, tuple[dict, Path]]) -> None:
         for lang in LANGUAGES:
             if lang not in terms:
                 raise fail(path, [*where, "terms"], f"no {lang!r} terms: every concept is named in en, sv and nb")
-        for lang, patterns in terms.items():
-            for i, pattern in enumerate(patterns or []):
-                try:
-                    groups = re.compile(pattern).groups
-                except re.error as exc:
-                    raise fail(path, [*where, "terms", lang, i], f"bad regular expression: {exc}") from exc
-                if groups:
-                    raise fail(path, [*where, "terms", lang, i], "use non-capturing groups (?:...) in terms")
-        compile_terms(terms, path, [*where, "terms"])
+        check_patterns(terms, path, [*where, "terms"])
         concepts[cid] = (dict(spec), path)
 
 
@@ -243,23 +252,16 @@ def _check_concept_links(concepts: Mapping[str, tuple[dict, Path]]) -> None:
                 raise fail(path, ["concepts", cid, key], f"{key} names an unknown concept {ref!r}")
 
 
-def _build_metric_regex(concepts: Mapping[str, tuple[dict, Path]]) -> tuple[dict, dict]:
-    """One alternation per language, most literal alternatives first, each in a named group naming its concept."""
-    regexes, groups = {}, {}
-    for lang in LANGUAGES:
-        alternatives = []
-        for cid, (spec, _) in concepts.items():
-            for pattern in spec["terms"].get(lang) or []:
-                alternatives.append((literal_length(pattern), cid, pattern))
-        alternatives.sort(key=lambda a: -a[0])
-        names = {}
-        parts = []
-        for i, (_, cid, pattern) in enumerate(alternatives):
-            names[f"m{i}"] = cid
-            parts.append(f"(?P<m{i}>{pattern})")
-        regexes[lang] = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
-        groups[lang] = names
-    return regexes, groups
+def _metric_alternatives(concepts: Mapping[str, tuple[dict, Path]]) -> dict[str, list[tuple[int, str, str]]]:
+    """Per language: (literal length, concept id, pattern) for every metric term."""
+    return {
+        lang: [
+            (literal_length(pattern), cid, pattern)
+            for cid, (spec, _) in concepts.items()
+            for pattern in spec["terms"].get(lang) or []
+        ]
+        for lang in LANGUAGES
+    }
 
 
 def _merge(base: dict, extra: Mapping) -> dict:
@@ -324,7 +326,6 @@ def load_ruleset(directories: list[Path] | None = None) -> RuleSet:
             rule_files[path.stem] = path
     rules = [_load_rule(path, terms, tags_known) for path in rule_files.values()]
     rules.sort(key=lambda r: (SEVERITIES.index(r.severity), r.id))
-    metric_regex, metric_groups = _build_metric_regex(concepts)
     vocabulary: dict[str, dict[str, float]] = {}
     for lang, words in vocabulary_words.items():
         for word in words:
@@ -346,7 +347,7 @@ def load_ruleset(directories: list[Path] | None = None) -> RuleSet:
         )
         for cid, (spec, _) in concepts.items()
     }
-    return RuleSet(rules, built, metric_regex, metric_groups, terms, vocabulary, letters, phrases, dirs)
+    return RuleSet(rules, built, _metric_alternatives(concepts), terms, vocabulary, letters, phrases, dirs)
 
 
 def rules_dirs_from_env() -> list[Path]:

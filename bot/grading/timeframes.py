@@ -305,26 +305,43 @@ def _iso_week(m: re.Match, today: date) -> date | None:
 
 Resolver = Callable[[re.Match, date], date | None]
 
+# Each pattern names the words (or a digit) it cannot match without, so most patterns are skipped for most texts.
+_WORDS = re.compile(r"\w+")
+_ANY_DIGIT = re.compile(r"[0-9]")
+_DIGIT: frozenset[str] = frozenset({"<digit>"})
+_MONTH_WORDS = frozenset(MONTHS)
+_QUARTER_WORDS = frozenset({"quarter", "kvartal", "kvartalet"})
+_YEAR_WORDS = frozenset({"year", "år", "året", "årets", "årsskiftet", "nyttår", "nyttårsskiftet", "nytt"})
+_MONTH_UNIT_WORDS = frozenset({"month", "månad", "månaden", "måned", "måneden", "månadsskiftet", "månedsskiftet"})
+_WEEK_WORDS = frozenset({"week", "vecka", "veckan", "uke", "uken"})
+_UNIT_WORDS = frozenset(UNITS)
+_HALF_WORDS = frozenset({"half", "halvår", "halvt", "six"})
+_SEASON_WORDS = frozenset(word.split()[0] for word in SEASONS)
+
 _THIS_YEAR = (
     r"this year|(?:by |before |until |at )?(?:the )?end of (?:the |this )?year|by year[- ]end|year[- ]end|i år"
     r"|detta år|det här året|innevarande år|dette året|i løpet av året|(?:innen |ved |i )?utgangen av året"
     r"|(?:innen |i )?slutten av året|(?:i |vid |till |före |innan )?slutet av året|årets slut"
     r"|(?:innan|före|till|vid|innen|ved|før|til) (?:års|nytt)skiftet|innen nyttår|før nyttår|resten av året|året ut"
 )
-_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
+_PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
     (
+        _DIGIT,
         re.compile(r"(?P<y>20[0-9]{2})-(?P<m>[01]?[0-9])-(?P<d>[0-3]?[0-9])"),
         lambda m, t: _safe_date(int(m["y"]), int(m["m"]), int(m["d"])),
     ),
     (
+        _DIGIT,
         re.compile(r"(?P<d>[0-3]?[0-9])[./](?P<m>[01]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])"),
         lambda m, t: _safe_date(_year_of(m["y"], 1, 1, t), int(m["m"]), int(m["d"])),
     ),
     (
+        _DIGIT,
         re.compile(r"(?:" + PREP + r") (?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])(?![0-9/])"),
         lambda m, t: _safe_date(_year_of(None, int(m["m"]), int(m["d"]), t), int(m["m"]), int(m["d"])),
     ),
     (
+        _MONTH_WORDS,
         re.compile(
             r"(?:(?P<prep>"
             + PREP
@@ -335,6 +352,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
+        _MONTH_WORDS,
         re.compile(
             r"(?:(?P<prep>" + PREP + r") )?" + MONTH + r" (?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?![0-9])"
             r"(?:,? (?P<year>20[0-9]{2}))?"
@@ -342,6 +360,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
+        _MONTH_WORDS,
         re.compile(
             r"(?:(?P<prep>"
             + PREP
@@ -352,6 +371,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
+        _MONTH_WORDS,
         re.compile(
             r"(?P<prep>"
             + PREP
@@ -362,20 +382,24 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
+        _DIGIT,
         re.compile(r"q(?P<q>[1-4])(?:[ -/]?(?P<y>20[0-9]{2}|'?[0-9]{2})(?![0-9]))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
+        _DIGIT,
         re.compile(r"(?:quarter|kvartal) (?P<q>[1-4])(?: (?P<y>20[0-9]{2}))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
+        _DIGIT,
         re.compile(
             r"(?P<q>[1-4])(?:st|nd|rd|th|:a|:e|\.)? (?:quarter|kvartalet|kvartal)(?: (?:of )?(?P<y>20[0-9]{2}))?"
         ),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
+        _QUARTER_WORDS,
         re.compile(
             r"(?P<w>first|second|third|fourth|första|andra|tredje|fjärde|første|andre|fjerde) (?:quarter|kvartalet)"
             r"(?: (?:of )?(?P<y>20[0-9]{2}))?"
@@ -399,23 +423,30 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         ),
     ),
     (
+        _QUARTER_WORDS,
         re.compile(
             r"this quarter|(?:the )?end of the quarter|(?:detta|innevarande|det här) kvartal(?:et)?|dette kvartalet"
             r"|(?:i |innen )?(?:slutet av|slutten av|utgangen av) kvartalet|i kvartalet"
         ),
         lambda m, t: _current_quarter_end(t),
     ),
-    (re.compile(r"next quarter|nästa kvartal|neste kvartal|kommande kvartal"), lambda m, t: _current_quarter_end(t, 1)),
     (
+        _QUARTER_WORDS,
+        re.compile(r"next quarter|nästa kvartal|neste kvartal|kommande kvartal"),
+        lambda m, t: _current_quarter_end(t, 1),
+    ),
+    (
+        _DIGIT,
         re.compile(
             r"(?:" + YEAR_PREP + r") (?:the )?(?:end of |utgangen av |utgången av |slutet av |slutten av )?"
             r"(?P<y>20[0-9]{2})(?![0-9])(?! ?(?:%|kr|sek|nok|st|stk|people|personer|kunder|customers)(?!\w))"
         ),
         lambda m, t: date(int(m["y"]), 12, 31),
     ),
-    (re.compile(_THIS_YEAR), lambda m, t: date(t.year, 12, 31)),
-    (re.compile(r"next year|nästa år|neste år|kommande år"), lambda m, t: date(t.year + 1, 12, 31)),
+    (_YEAR_WORDS, re.compile(_THIS_YEAR), lambda m, t: date(t.year, 12, 31)),
+    (_YEAR_WORDS, re.compile(r"next year|nästa år|neste år|kommande år"), lambda m, t: date(t.year + 1, 12, 31)),
     (
+        _MONTH_UNIT_WORDS,
         re.compile(
             r"this month|(?:by )?(?:the )?end of (?:the |this )?month|(?:denna|den här) månad(?:en)?|denne måneden"
             r"|(?:i |vid )?slutet av månaden|(?:i |innen )?(?:slutten|utgangen) av måneden|månadsskiftet|månedsskiftet"
@@ -423,15 +454,18 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         lambda m, t: _end_of_month(t.year, t.month),
     ),
     (
+        _MONTH_UNIT_WORDS,
         re.compile(r"next month|nästa månad|neste måned|kommande månad|nesten måned"),
         lambda m, t: _end_of_month(t.year + t.month // 12, t.month % 12 + 1),
     ),
     (
+        _WEEK_WORDS,
         re.compile(r"this week|(?:denna|den här) vecka(?:n)?|denne uken|i løpet av uken"),
         lambda m, t: t + timedelta(days=6 - t.weekday()),
     ),
-    (re.compile(r"next week|nästa vecka|neste uke"), lambda m, t: t + timedelta(days=13 - t.weekday())),
+    (_WEEK_WORDS, re.compile(r"next week|nästa vecka|neste uke"), lambda m, t: t + timedelta(days=13 - t.weekday())),
     (
+        _UNIT_WORDS,
         re.compile(
             r"(?:within|in|over|for|during|inom|om|på|under|innen|i løpet av|ila|på|i) (?:the )?(?:next |coming "
             r"|kommande |närmaste |de kommande |de närmaste |de neste |de nærmeste |neste |kommende )?"
@@ -443,6 +477,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _relative,
     ),
     (
+        _HALF_WORDS,
         re.compile(
             r"(?:within|in|inom|om|på|innen|i løpet av) (?:a |an |ett |et |)(?:half[- ]year|six months|halvår|halvår"
             r"|halvt år)"
@@ -450,6 +485,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         lambda m, t: _relative(re.match(r"(?P<count>6) (?P<unit>months)", "6 months"), t),
     ),
     (
+        _SEASON_WORDS,
         re.compile(
             r"(?:(?P<prep>" + PREP + r"|ahead of|inför|foran) )(?:the )?(?:end of (?:the )?|slutet av |slutten av "
             r"|utgangen av )?" + SEASON + r"(?!\w)"
@@ -457,6 +493,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
         _season_date,
     ),
     (
+        _DIGIT,
         re.compile(r"(?:week|vecka|vecka|uke|veke|v\.?) ?(?P<week>[0-5]?[0-9])(?: (?P<year>20[0-9]{2}))?(?![0-9])"),
         _iso_week,
     ),
@@ -466,7 +503,11 @@ _PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
 def find_deadlines(text: str, today: date) -> list[Deadline]:
     """Every deadline phrase in lower-cased text, non-overlapping, longest first."""
     found: list[tuple[int, int, date]] = []
-    for rx, resolve in _PATTERNS:
+    words = set(_WORDS.findall(text))
+    has_digit = _ANY_DIGIT.search(text) is not None
+    for trigger, rx, resolve in _PATTERNS:
+        if not (has_digit if trigger is _DIGIT else not trigger.isdisjoint(words)):
+            continue
         for m in rx.finditer(text):
             start, end = m.span()
             if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):

@@ -55,16 +55,15 @@ def line_of(path: Path, key_path: PathKey) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for key in key_path:
         if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if getattr(k, "value", None) == str(key)), None)
-            if found is None:
-                found_key = next((k for k, _ in node.value if getattr(k, "value", None) == str(key)), None)
-                return found_key.start_mark.line + 1 if found_key is not None else line
-            node = found
+            pair = next(((k, v) for k, v in node.value if getattr(k, "value", None) == str(key)), None)
+            if pair is None:
+                return line
+            line, node = pair[0].start_mark.line + 1, pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
             node = node.value[key]
+            line = node.start_mark.line + 1
         else:
             return line
-        line = node.start_mark.line + 1
     return line
 
 
