@@ -93,6 +93,74 @@ def cmd_rules_lint(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "DATABASE_URL"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _upgrade(url: str) -> str | None:
+    """Migrate the database at ``url``; return one line describing the failure, or None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store import upgrade_database
+
+    try:
+        upgrade_database(url)
+    except (SQLAlchemyError, OSError, ValueError) as error:
+        cause = getattr(error, "orig", None) or error
+        return f"cannot migrate the database at {_safe_url(url)}: {_first_line(cause)}"
+    return None
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from .store import database_url_from_env, head_revision
+
+    url = database_url_from_env()
+    problem = _upgrade(url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    print(f"database at {_safe_url(url)} is at revision {head_revision()}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the Slack bot; any configuration problem ends it with one line on stderr and exit status 2."""
+    from .settings import ConfigError, settings_from_env
+
+    try:
+        settings = settings_from_env(port=args.port)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    problem = _upgrade(settings.database_url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+    import asyncio
+    import logging
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .slack.runner import StartupError, run
+
+    try:
+        asyncio.run(run(settings, host=args.host, log_level=args.log_level))
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kpi-advisor", description="KPI advisor: grade marketing goals and run the Slack bot."
@@ -120,6 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
     lint = rules_sub.add_parser("lint", help="validate rule files and run every rule's examples")
     lint.add_argument("dirs", nargs="*", metavar="DIR", help="extra rules directories (the built-in rules always load)")
     lint.set_defaults(func=cmd_rules_lint)
+
+    serve = sub.add_parser("serve", help="run the Slack bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT, else 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
+    serve.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="manage the database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply the migrations to $DATABASE_URL (serve does this too)")
+    upgrade.set_defaults(func=cmd_db_upgrade)
     return parser
 
 

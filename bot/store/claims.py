@@ -98,6 +98,13 @@ def find_checkin_by_message(session: Session, team_id: str, channel_id: str, mes
     return session.scalars(query).one_or_none()
 
 
+def latest_checkin(session: Session, team_id: str, number: int) -> Checkin | None:
+    """Return the most recently due check-in of KPI ``#number`` of ``team_id``, or None if it never had one."""
+    kpi = scoped_kpi(session, team_id, number)
+    query = select(Checkin).where(Checkin.kpi_id == kpi.id).order_by(Checkin.due_at.desc(), Checkin.id.desc())
+    return session.scalars(query.limit(1)).first()
+
+
 def update_checkin(session: Session, team_id: str, checkin_id: int, **fields: Any) -> Checkin:
     """Record what happened to a claimed check-in (posted, answered, nudged, missed…)."""
     unknown = set(fields) - CHECKIN_UPDATABLE_FIELDS

@@ -10,6 +10,7 @@ from bot.store.claims import (
     find_checkin_by_message,
     forget_events_before,
     get_checkin,
+    latest_checkin,
     update_checkin,
 )
 from bot.store.conversations import (
@@ -59,6 +60,7 @@ __all__ = [
     "get_or_create_conversation",
     "get_or_create_workspace",
     "get_workspace",
+    "latest_checkin",
     "list_kpis",
     "record_value",
     "save_conversation",

@@ -1,0 +1,28 @@
+"""Pure Block Kit builders: plain data in, Slack JSON out, tested without Slack."""
+
+from bot.slack.blocks.check import build_check_result, build_coach_reply, build_why, fallback_text
+from bot.slack.blocks.kpi import (
+    build_help,
+    build_home,
+    build_kpi_detail,
+    build_kpi_list,
+    build_kpi_modal,
+    build_notice,
+    build_saved_modal,
+    read_kpi_modal,
+)
+
+__all__ = [
+    "build_check_result",
+    "build_coach_reply",
+    "build_help",
+    "build_home",
+    "build_kpi_detail",
+    "build_kpi_list",
+    "build_kpi_modal",
+    "build_notice",
+    "build_saved_modal",
+    "build_why",
+    "fallback_text",
+    "read_kpi_modal",
+]

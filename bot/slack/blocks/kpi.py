@@ -1,0 +1,290 @@
+"""Block Kit for the KPI register: the add/edit modal (and reading it back), list, detail, Home tab, help."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.services.commands import is_slack_user_id
+from bot.services.numbers import format_number, parse_number
+from bot.services.register import KpiDetail
+from bot.slack.escaping import PLAIN_TEXT_HEADER_MAX, echo_mrkdwn, echo_plain, mrkdwn, plain, truncate
+from bot.slack.i18n import t
+from bot.store.models import CADENCES, Kpi
+
+MESSAGE_BLOCKS_MAX = 50
+SURFACE_BLOCKS_MAX = 100  # modals and the Home tab
+MODAL_TITLE_MAX = 24
+NAME_MAX = 120
+
+CALLBACK_ADD = "kpi_add"
+CALLBACK_EDIT = "kpi_edit"
+FORM_ACTION = "value"
+NUMBER_FIELDS = ("target", "baseline")
+TEXT_FIELDS = ("unit", "benchmark", "benchmark_source")
+
+
+def _mention(user_id: str | None) -> str:
+    return f"<@{user_id}>" if is_slack_user_id(user_id) else "–"
+
+
+def _channel(channel_id: str | None) -> str:
+    return f"<#{channel_id}>" if channel_id and channel_id[:1] in "CGD" and channel_id.isalnum() else "–"
+
+
+def _input(block_id: str, label: str, element: dict, *, optional: bool = True, hint: str | None = None) -> dict:
+    block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {**element, "action_id": FORM_ACTION},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def _text_element(initial: str | None, *, max_length: int, multiline: bool = False) -> dict:
+    element: dict[str, Any] = {"type": "plain_text_input", "max_length": max_length, "multiline": multiline}
+    if initial:
+        element["initial_value"] = truncate(initial, max_length)
+    return element
+
+
+def build_kpi_modal(
+    language: str,
+    *,
+    callback_id: str = CALLBACK_ADD,
+    private_metadata: str = "",
+    initial: dict[str, Any] | None = None,
+    number: int | None = None,
+) -> dict:
+    """The add (or, with ``number``, edit) modal, prefilled from ``initial`` (register field names)."""
+    lang = language
+    initial = initial or {}
+    title = t(lang, "modal.edit_title", number=number) if number is not None else t(lang, "modal.add_title")
+    owner = {"type": "users_select"}
+    if is_slack_user_id(initial.get("owner_user_id")):
+        owner["initial_user"] = initial["owner_user_id"]
+    deadline: dict[str, Any] = {"type": "datepicker"}
+    if isinstance(initial.get("deadline"), date):
+        deadline["initial_date"] = initial["deadline"].isoformat()
+    cadence_options = [{"text": plain(t(lang, f"cadence.{c}"), 75), "value": c} for c in CADENCES]
+    cadence = {
+        "type": "static_select",
+        "options": cadence_options,
+        "initial_option": next(o for o in cadence_options if o["value"] == initial.get("cadence", "weekly")),
+    }
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if initial.get("channel_id"):
+        channel["initial_conversation"] = initial["channel_id"]
+    else:
+        channel["default_to_current_conversation"] = True
+
+    def number_initial(field: str) -> str | None:
+        value = initial.get(field)
+        return format_number(value, lang) if value is not None else None
+
+    blocks = [
+        _input("name", t(lang, "modal.name"), _text_element(initial.get("name"), max_length=NAME_MAX), optional=False),
+        _input("goal", t(lang, "modal.goal"), _text_element(initial.get("goal_text"), max_length=3000, multiline=True)),
+        _input("owner", t(lang, "modal.owner"), owner, optional=False),
+        _input(
+            "target",
+            t(lang, "modal.target"),
+            _text_element(number_initial("target"), max_length=40),
+            hint=t(lang, "modal.number_hint"),
+        ),
+        _input("unit", t(lang, "modal.unit"), _text_element(initial.get("unit"), max_length=50)),
+        _input("baseline", t(lang, "modal.baseline"), _text_element(number_initial("baseline"), max_length=40)),
+        _input("deadline", t(lang, "modal.deadline"), deadline),
+        _input("benchmark", t(lang, "modal.benchmark"), _text_element(initial.get("benchmark"), max_length=500)),
+        _input(
+            "benchmark_source",
+            t(lang, "modal.benchmark_source"),
+            _text_element(initial.get("benchmark_source"), max_length=500),
+        ),
+        _input("cadence", t(lang, "modal.cadence"), cadence, optional=False),
+        _input("channel", t(lang, "modal.channel"), channel),
+    ]
+    if number is not None:
+        blocks.append(_input("reason", t(lang, "modal.reason"), _text_element(None, max_length=500)))
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": private_metadata[:3000],
+        "title": plain(title, MODAL_TITLE_MAX),
+        "submit": plain(t(lang, "modal.submit"), MODAL_TITLE_MAX),
+        "close": plain(t(lang, "modal.cancel"), MODAL_TITLE_MAX),
+        "blocks": blocks,
+    }
+
+
+def read_kpi_modal(values: dict[str, Any], language: str) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    """Read a submitted KPI modal: (register fields, errors by block id, reason). Pure, so it is tested alone.
+
+    Empty optional fields become None, so an edit can clear a target; numbers are read as people write them.
+    """
+
+    def element(block_id: str) -> dict[str, Any]:
+        return (values.get(block_id) or {}).get(FORM_ACTION) or {}
+
+    def text_of(block_id: str) -> str | None:
+        raw = element(block_id).get("value")
+        return raw.strip() if isinstance(raw, str) and raw.strip() else None
+
+    fields: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    name = text_of("name")
+    if not name:
+        errors["name"] = t(language, "modal.name_required")
+    fields["name"] = name
+    fields["goal_text"] = text_of("goal") or ""
+    fields["owner_user_id"] = element("owner").get("selected_user")
+    for field in NUMBER_FIELDS:
+        raw = text_of(field)
+        number = parse_number(raw, language) if raw else None
+        if raw and number is None:
+            errors[field] = t(language, "modal.not_a_number")
+        fields[field] = number
+    for field in TEXT_FIELDS:
+        fields[field] = text_of(field)
+    selected_date = element("deadline").get("selected_date")
+    fields["deadline"] = date.fromisoformat(selected_date) if selected_date else None
+    cadence = (element("cadence").get("selected_option") or {}).get("value")
+    fields["cadence"] = cadence if cadence in CADENCES else "weekly"
+    fields["channel_id"] = element("channel").get("selected_conversation")
+    return fields, errors, text_of("reason")
+
+
+def build_saved_modal(language: str, text: str) -> dict:
+    """What the modal turns into after a successful save: the confirmation, and a Close button."""
+    return {
+        "type": "modal",
+        "title": plain(t(language, "modal.saved_title"), MODAL_TITLE_MAX),
+        "close": plain(t(language, "modal.close"), MODAL_TITLE_MAX),
+        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+    }
+
+
+def kpi_line(kpi: Kpi, language: str) -> str:
+    """One KPI in a list: number, name, owner, current / target, deadline, grade (name escaped)."""
+    progress = f"{format_number(kpi.current_value, language)} / {format_number(kpi.target, language, unit=kpi.unit)}"
+    parts = [f"*#{kpi.number}* {echo_mrkdwn(kpi.name, NAME_MAX)}", _mention(kpi.owner_user_id), progress]
+    if kpi.deadline:
+        parts.append(kpi.deadline.isoformat())
+    if kpi.grade:
+        parts.append(kpi.grade)
+    if kpi.status != "active":
+        parts.append(f"_{t(language, f'status.{kpi.status}')}_")
+    return " · ".join(parts)
+
+
+def build_kpi_list(kpis: list[Kpi], language: str, title: str) -> list[dict]:
+    """A register listing (title is mrkdwn we composed); at most 50 blocks with a "…and N more" line."""
+    blocks: list[dict] = [{"type": "section", "text": mrkdwn(f"*{title}*")}]
+    if not kpis:
+        blocks.append({"type": "section", "text": mrkdwn(t(language, "list.empty"))})
+        return blocks
+    room = MESSAGE_BLOCKS_MAX - 2
+    for kpi in kpis[:room]:
+        blocks.append({"type": "section", "text": mrkdwn(kpi_line(kpi, language))})
+    if len(kpis) > room:
+        more = t(language, "list.more", count=len(kpis) - room)
+        blocks.append({"type": "context", "elements": [mrkdwn(more)]})
+    return blocks
+
+
+def build_kpi_detail(detail: KpiDetail, language: str) -> list[dict]:
+    """`/kpi show N`: the fields, the goal as written, the latest values, target changes and last check-in."""
+    kpi, lang = detail.kpi, language
+    fields = [
+        (t(lang, "show.owner"), _mention(kpi.owner_user_id)),
+        (t(lang, "show.creator"), _mention(kpi.creator_user_id)),
+        (t(lang, "show.current"), format_number(kpi.current_value, lang, unit=kpi.unit)),
+        (t(lang, "show.target"), format_number(kpi.target, lang, unit=kpi.unit)),
+        (t(lang, "show.baseline"), format_number(kpi.baseline, lang, unit=kpi.unit)),
+        (t(lang, "show.deadline"), kpi.deadline.isoformat() if kpi.deadline else "–"),
+        (t(lang, "show.grade"), f"{kpi.grade} · {int(kpi.score)}/100" if kpi.grade and kpi.score is not None else "–"),
+        (t(lang, "show.level"), f"{kpi.level}/5" if kpi.level else "–"),
+        (t(lang, "show.cadence"), f"{t(lang, f'cadence.{kpi.cadence}')} · {_channel(kpi.channel_id)}"),
+        (t(lang, "show.status"), t(lang, f"status.{kpi.status}")),
+    ]
+    blocks: list[dict] = [
+        {"type": "header", "text": plain(f"#{kpi.number} {echo_plain(kpi.name, NAME_MAX)}", PLAIN_TEXT_HEADER_MAX)},
+        {"type": "section", "fields": [mrkdwn(f"*{label}*\n{value}", 2000) for label, value in fields]},
+    ]
+    if kpi.benchmark:
+        source = f" ({echo_mrkdwn(kpi.benchmark_source, 300)})" if kpi.benchmark_source else ""
+        text = f"*{t(lang, 'show.benchmark')}*: {echo_mrkdwn(kpi.benchmark, 500)}{source}"
+        blocks.append({"type": "section", "text": mrkdwn(text)})
+    if kpi.goal_text and kpi.goal_text.strip() != kpi.name:
+        blocks.append({"type": "section", "text": plain(f"{t(lang, 'show.goal')}: {echo_plain(kpi.goal_text)}")})
+    values = [
+        f"{v.recorded_at:%Y-%m-%d} · {format_number(v.value, lang, unit=kpi.unit)} · {_mention(v.recorded_by)}"
+        + (f" · {echo_mrkdwn(v.note, 200)}" if v.note else "")
+        for v in reversed(detail.values)
+    ]
+    blocks.append(
+        {
+            "type": "section",
+            "text": mrkdwn(f"*{t(lang, 'show.values')}*\n" + ("\n".join(values) or t(lang, "show.no_values"))),
+        }
+    )
+    changes = [
+        f"{c.changed_at:%Y-%m-%d} · {_number_text(c.old_value, lang)} → {_number_text(c.new_value, lang)}"
+        f" · {_mention(c.changed_by)}" + (f" · {echo_mrkdwn(c.reason, 200)}" if c.reason else "")
+        for c in reversed(detail.target_changes)
+    ]
+    text = f"*{t(lang, 'show.target_changes')}*\n" + ("\n".join(changes) or t(lang, "show.no_target_changes"))
+    blocks.append({"type": "section", "text": mrkdwn(text)})
+    checkin = detail.last_checkin
+    last = f"{checkin.due_at:%Y-%m-%d} · {checkin.status}" if checkin is not None else t(lang, "show.no_checkin")
+    blocks.append({"type": "context", "elements": [mrkdwn(f"*{t(lang, 'show.last_checkin')}*: {last}")]})
+    return blocks
+
+
+def _number_text(stored: str | None, language: str) -> str:
+    """A change-log value (text) shown as a number in the reader's convention when it is one."""
+    if stored is None:
+        return "–"
+    try:
+        return format_number(float(stored), language)
+    except ValueError:
+        return echo_mrkdwn(stored, 100)
+
+
+def build_help(language: str) -> list[dict]:
+    """`/kpi help`: what each subcommand does, in the reader's language."""
+    lang = language
+    lines = [t(lang, f"help.{key}") for key in ("check", "add", "list", "show", "update", "edit", "archive")]
+    return [
+        {"type": "header", "text": plain(t(lang, "help.title"), PLAIN_TEXT_HEADER_MAX)},
+        {"type": "section", "text": mrkdwn(t(lang, "help.intro"))},
+        {"type": "section", "text": mrkdwn("\n".join(f"• {line}" for line in lines))},
+        {"type": "context", "elements": [mrkdwn(t(lang, "help.mention"))]},
+    ]
+
+
+def build_home(kpis: list[Kpi], language: str) -> dict:
+    """The App Home tab: the user's own KPIs (≤ 100 blocks), or how to start."""
+    lang = language
+    blocks: list[dict] = [{"type": "header", "text": plain(t(lang, "home.title"), PLAIN_TEXT_HEADER_MAX)}]
+    if not kpis:
+        blocks.append({"type": "section", "text": mrkdwn(t(lang, "home.empty"))})
+    room = SURFACE_BLOCKS_MAX - 3
+    for kpi in kpis[:room]:
+        blocks.append({"type": "section", "text": mrkdwn(kpi_line(kpi, lang))})
+    if len(kpis) > room:
+        blocks.append({"type": "context", "elements": [mrkdwn(t(lang, "list.more", count=len(kpis) - room))]})
+    blocks.append({"type": "context", "elements": [mrkdwn(t(lang, "home.tip"))]})
+    return {"type": "home", "blocks": blocks}
+
+
+def build_notice(text: str) -> list[dict]:
+    """A one-section message for answers and errors (``text`` is composed mrkdwn, user parts escaped)."""
+    return [{"type": "section", "text": mrkdwn(text)}]

@@ -1,0 +1,118 @@
+"""Submissions of the add and edit modals.
+
+A submission is validated first (errors go back into the modal next to the field); a valid one is stored and the
+modal turns into a confirmation. Storing one row takes milliseconds, well inside Slack's 3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+
+from bot.grading import grade_goal
+from bot.services import register as kpis
+from bot.slack.blocks import build_saved_modal, read_kpi_modal
+from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
+from bot.slack.context import BotContext
+from bot.slack.escaping import echo_mrkdwn
+from bot.slack.i18n import pick_language, t
+from bot.store import KpiNotFound
+
+log = logging.getLogger(__name__)
+
+
+def _metadata(view: dict) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _graded_fields(goal_text: str) -> dict[str, Any]:
+    """What the grader adds when the modal holds a goal sentence: level, metric, grade and score."""
+    if not goal_text:
+        return {}
+    a = grade_goal(goal_text)
+    return {
+        "metric": a.metric,
+        "metric_label": a.metric_label[:255] if a.metric_label else None,
+        "level": a.level,
+        "funnel_stage": a.funnel_stage,
+        "conversion": a.conversion,
+        "grade": a.grade,
+        "score": float(a.score),
+        "language": a.language,
+    }
+
+
+def register(app: AsyncApp, bot: BotContext) -> None:
+    """Register the modal submission listeners."""
+
+    @app.view(CALLBACK_ADD)
+    async def add_submitted(ack: AsyncAck, view: dict, context: AsyncBoltContext) -> None:
+        meta = _metadata(view)
+        lang = pick_language(meta.get("lang"))
+        fields, errors, _ = read_kpi_modal(view["state"]["values"], lang)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        user_id = context.user_id or ""
+        fields = {"language": lang, **fields, **_graded_fields(fields["goal_text"])}
+        fields["creator_user_id"] = user_id
+        fields["owner_user_id"] = fields.get("owner_user_id") or user_id
+        fields["channel_id"] = fields.get("channel_id") or meta.get("channel")
+        try:
+            kpi = await bot.db(kpis.add_kpi, context.team_id or "", fields)
+        except Exception:
+            log.exception("saving a KPI from the modal failed")
+            await ack(response_action="errors", errors={"name": t(lang, "error.failed")})
+            return
+        text = t(
+            lang,
+            "add.saved",
+            number=kpi.number,
+            name=echo_mrkdwn(kpi.name, 120),
+            owner=kpi.owner_user_id,
+            grade=kpi.grade or "–",
+        )
+        await ack(
+            response_action="update", view=build_saved_modal(lang, f"{text}\n{t(lang, 'add.tip', number=kpi.number)}")
+        )
+
+    @app.view(CALLBACK_EDIT)
+    async def edit_submitted(ack: AsyncAck, view: dict, context: AsyncBoltContext) -> None:
+        meta = _metadata(view)
+        lang = pick_language(meta.get("lang"))
+        number = meta.get("number")
+        fields, errors, reason = read_kpi_modal(view["state"]["values"], lang)
+        if not isinstance(number, int):
+            errors["name"] = t(lang, "error.failed")
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        fields.update(_graded_fields(fields["goal_text"]))
+        fields.pop("language", None)
+        if not fields.get("owner_user_id"):
+            fields.pop("owner_user_id")
+        user_id = context.user_id or ""
+        try:
+            kpi = await bot.db(kpis.edit_kpi, context.team_id or "", number, fields, user_id=user_id, reason=reason)
+        except KpiNotFound:
+            await ack(response_action="errors", errors={"name": t(lang, "error.not_found", number=number)})
+            return
+        except kpis.NotAllowed as refused:
+            owner = refused.owner_user_id or ""
+            await ack(
+                response_action="errors", errors={"name": t(lang, "error.not_allowed", owner=owner, number=number)}
+            )
+            return
+        except Exception:
+            log.exception("saving an edited KPI failed")
+            await ack(response_action="errors", errors={"name": t(lang, "error.failed")})
+            return
+        text = t(lang, "edit.saved", number=kpi.number, name=echo_mrkdwn(kpi.name, 120))
+        await ack(response_action="update", view=build_saved_modal(lang, text))

@@ -1,0 +1,1 @@
+"""Test doubles shared by the scenario tests, the black-box test and the benchmark: a fake Slack, signing."""

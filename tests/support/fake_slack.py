@@ -1,0 +1,241 @@
+"""A local fake of Slack's side: the Web API the bot calls, and request signing for what Slack sends the bot.
+
+The fake listens on port 0 (so tests can run in parallel), records every call with its parsed arguments, and
+answers ``{"ok": true, ...}`` like Slack. Response URLs point at it too (``/response/<id>``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlparse
+
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+HOME_TEAM = "T0AAA"
+
+
+@dataclass
+class Call:
+    """One request the bot made: the API method (or ``response_url``), its arguments and headers."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """A threaded HTTP server playing the Slack Web API and response URLs."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.locales: dict[str, str] = {}
+        self.failures: dict[str, str] = {}
+        self._lock = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _handle(self) -> None:
+                parsed = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                args: dict[str, Any] = dict(parse_qsl(parsed.query))
+                if raw:
+                    if "json" in (self.headers.get("Content-Type") or ""):
+                        args.update(json.loads(raw))
+                    else:
+                        args.update(dict(parse_qsl(raw.decode())))
+                path = parsed.path.strip("/")
+                method = "response_url" if path.startswith("response/") else path.rsplit("/", 1)[-1]
+                body = fake.answer(method, args)
+                fake.record(Call(method, args, dict(self.headers.items())))
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = _handle
+            do_POST = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """Base URL to give the bot as SLACK_API_URL (ends with a slash)."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    def response_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/response/{uuid.uuid4().hex}"
+
+    def start(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in self.failures:
+            return {"ok": False, "error": self.failures[method]}
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": HOME_TEAM, "team": "Home"}
+        if method == "users.info":
+            user = args.get("user", "")
+            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": f"{time.time():.6f}"}
+        if method in ("views.open", "views.publish", "views.update"):
+            return {"ok": True, "view": {"id": "V" + uuid.uuid4().hex[:8].upper()}}
+        return {"ok": True}
+
+    def record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until ``count`` calls of ``method`` arrived (the bot makes them after acknowledging)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len([c for c in self.calls if c.method == method]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self.calls]
+                    raise AssertionError(f"expected {count} {method} call(s) within {timeout}s; saw {seen}")
+                self._lock.wait(left)
+            return [c for c in self.calls if c.method == method]
+
+    def settle(self, seconds: float = 0.5) -> None:
+        """Give the bot time to make calls it should NOT make (used before asserting that none came)."""
+        time.sleep(seconds)
+
+
+def signed_headers(secret: str, body: str, *, timestamp: int | None = None, content_type: str | None = None) -> dict:
+    """The headers Slack sends: ``X-Slack-Signature`` = v0=HMAC-SHA256(secret, "v0:{ts}:{body}")."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": content_type or "application/x-www-form-urlencoded",
+    }
+
+
+def command_body(
+    text: str,
+    *,
+    team_id: str = HOME_TEAM,
+    user_id: str = "U0ANN",
+    channel_id: str = "C0GENERAL",
+    response_url: str = "https://hooks.example/response",
+    command: str = "/kpi",
+) -> str:
+    """A slash command as Slack posts it (form-encoded)."""
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": team_id,
+            "team_domain": team_id.lower(),
+            "channel_id": channel_id,
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0KPI",
+            "response_url": response_url,
+            "trigger_id": f"trigger.{uuid.uuid4().hex}",
+        }
+    )
+
+
+def interaction_body(payload: dict) -> str:
+    """An interaction (block_actions, view_submission) as Slack posts it: form field ``payload`` holding JSON."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_action_payload(
+    action_id: str,
+    value: str,
+    *,
+    team_id: str = HOME_TEAM,
+    user_id: str = "U0ANN",
+    channel_id: str = "C0GENERAL",
+    response_url: str = "https://hooks.example/response",
+) -> dict:
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "a"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0KPI",
+        "container": {"type": "message", "is_ephemeral": True, "channel_id": channel_id},
+        "channel": {"id": channel_id, "name": "general"},
+        "trigger_id": f"trigger.{uuid.uuid4().hex}",
+        "response_url": response_url,
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "check_actions", "value": value}],
+    }
+
+
+def view_submission_payload(
+    callback_id: str, values: dict, *, private_metadata: str = "", team_id: str = HOME_TEAM, user_id: str = "U0ANN"
+) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "a"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0KPI",
+        "trigger_id": f"trigger.{uuid.uuid4().hex}",
+        "view": {
+            "id": "V0MODAL",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": values},
+            "team_id": team_id,
+        },
+    }
+
+
+def event_body(event: dict, *, event_id: str, team_id: str = HOME_TEAM) -> str:
+    """An Events API callback (JSON)."""
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": team_id,
+            "api_app_id": "A0KPI",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+    )
+
+
+def form_values(**fields: Any) -> dict:
+    """Modal state values in Slack's shape for our KPI form (block id → {"value": element state})."""
+    values: dict[str, Any] = {}
+    for block_id, state in fields.items():
+        values[block_id] = {"value": state}
+    return values
