@@ -133,6 +133,18 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_event_loop(main: object) -> None:
+    """Run ``main`` on uvloop when installed (as uvicorn.run would; it is markedly faster), else on asyncio."""
+    import asyncio
+
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)  # type: ignore[arg-type]
+        return
+    uvloop.run(main)  # type: ignore[arg-type]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the Slack bot; any configuration problem ends it with one line on stderr and exit status 2."""
     from .settings import ConfigError, settings_from_env
@@ -147,14 +159,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
 
-    import asyncio
     import logging
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from .slack.runner import StartupError, run
 
     try:
-        asyncio.run(run(settings, host=args.host, log_level=args.log_level))
+        _run_event_loop(run(settings, host=args.host, log_level=args.log_level))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -91,8 +91,14 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
     common: dict[str, Any] = {
         "client": client,
         "signing_secret": settings.signing_secret or None,
-        "process_before_response": False,
+        # The response goes out as soon as a listener returns (no 10 ms ack polling); listeners put everything
+        # slow behind the ack with BotContext.after_ack.
+        "process_before_response": True,
         "request_verification_enabled": not settings.socket_mode,
+        # Middleware for features we do not use (workflow functions, AI assistant threads): less work per request.
+        "attaching_function_token_enabled": False,
+        "attaching_conversation_kwargs_enabled": False,
+        "ignoring_self_assistant_message_events_enabled": False,
         "logger": logging.getLogger("bot.slack.bolt"),
     }
     if settings.oauth:

@@ -84,21 +84,26 @@ class BotContext:
 
     engine: Engine
     locales: LocaleCache = field(default_factory=LocaleCache)
+    _background: set[asyncio.Task] = field(default_factory=set)
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``function(engine, *args, **kwargs)`` (a services call) on a worker thread."""
         return await asyncio.to_thread(function, self.engine, *args, **kwargs)
 
+    def after_ack(self, work: Awaitable[Any], what: str) -> None:
+        """Run ``work`` (Web API calls, slow follow-ups) once the listener has returned and Slack has its answer.
 
-async def within_budget(work: Awaitable[T], on_slow: Callable[[], Awaitable[None]]) -> T:
-    """Await ``work``; if it takes longer than the ack budget, call ``on_slow`` (acknowledge) and keep waiting.
+        The app runs with ``process_before_response=True`` so an ack goes out the moment the listener returns,
+        without Bolt's 10 ms polling; anything that may be slow or retried therefore must not be awaited in the
+        listener itself. Failures are logged: nobody else is waiting for them.
+        """
 
-    The work itself is never cancelled: a KPI half-saved because Slack was impatient would be worse than a late
-    answer.
-    """
-    task = asyncio.ensure_future(work)
-    try:
-        return await asyncio.wait_for(asyncio.shield(task), ACK_BUDGET_SECONDS)
-    except TimeoutError:
-        await on_slow()
-        return await task
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("%s failed after the ack", what)
+
+        task = asyncio.ensure_future(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)

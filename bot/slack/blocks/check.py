@@ -130,18 +130,21 @@ def build_check_result(a: Assessment, *, with_actions: bool = True, shared_by: s
         )
     used = _chars(blocks) + _chars(tail)
     findings: list[dict] = []
+    findings_chars = 0
     if not a.findings:
         findings.append({"type": "section", "text": mrkdwn(t(lang, "check.no_findings"))})
     else:
         findings.append({"type": "section", "text": mrkdwn(f"*{t(lang, 'check.findings')}*")})
         for shown, finding in enumerate(a.findings):
             block = {"type": "section", "text": mrkdwn(_finding_text(finding))}
+            block_chars = _chars([block])
             room = MESSAGE_BLOCKS_MAX - len(blocks) - len(tail) - len(findings) - 1
-            if shown >= FINDINGS_SHOWN or room <= 0 or used + _chars(findings) + _chars([block]) > MESSAGE_CHARS_BUDGET:
+            if shown >= FINDINGS_SHOWN or room <= 0 or used + findings_chars + block_chars > MESSAGE_CHARS_BUDGET:
                 more = len(a.findings) - shown
                 findings.append({"type": "context", "elements": [mrkdwn(t(lang, "check.more_findings", count=more))]})
                 break
             findings.append(block)
+            findings_chars += block_chars
     return blocks + findings + tail
 
 

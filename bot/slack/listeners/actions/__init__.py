@@ -27,32 +27,34 @@ def _goal(body: dict) -> str:
     return goal_from_button_value(actions[0].get("value"))
 
 
+async def _share(respond: AsyncRespond, goal: str, user_id: str | None) -> None:
+    assessment = grade_goal(goal)
+    blocks = build_check_result(assessment, with_actions=False, shared_by=user_id)
+    await respond(response_type="in_channel", replace_original=False, blocks=blocks, text=fallback_text(assessment))
+
+
+async def _explain(respond: AsyncRespond, goal: str) -> None:
+    assessment = grade_goal(goal)
+    blocks = build_why(assessment)
+    await respond(response_type="ephemeral", replace_original=False, blocks=blocks, text=fallback_text(assessment))
+
+
 def register(app: AsyncApp, bot: BotContext) -> None:
-    """Register the check-result buttons."""
+    """Register the check-result buttons; each acknowledges, then answers after the ack."""
 
     @app.action(ACTION_SHARE)
     async def share_check(ack: AsyncAck, body: dict, respond: AsyncRespond, context: AsyncBoltContext) -> None:
         await ack()
         goal = _goal(body)
-        if not goal:
-            return
-        assessment = grade_goal(goal)
-        blocks = build_check_result(assessment, with_actions=False, shared_by=context.user_id)
-        await respond(response_type="in_channel", replace_original=False, blocks=blocks, text=fallback_text(assessment))
+        if goal:
+            bot.after_ack(_share(respond, goal, context.user_id), "sharing a verdict")
 
     @app.action(ACTION_WHY)
     async def explain_check(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
         await ack()
         goal = _goal(body)
-        if not goal:
-            return
-        assessment = grade_goal(goal)
-        await respond(
-            response_type="ephemeral",
-            replace_original=False,
-            blocks=build_why(assessment),
-            text=fallback_text(assessment),
-        )
+        if goal:
+            bot.after_ack(_explain(respond, goal), "explaining a verdict")
 
     @app.action(ACTION_SAVE)
     async def save_check(ack: AsyncAck, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
@@ -69,4 +71,4 @@ def register(app: AsyncApp, bot: BotContext) -> None:
             private_metadata=json.dumps({"lang": lang, "channel": channel_id}),
             initial=initial,
         )
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), "views.open")

@@ -7,6 +7,7 @@ with "working on it" and the answer follows through the response_url.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -28,7 +29,7 @@ from bot.slack.blocks import (
     fallback_text,
 )
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
-from bot.slack.context import BotContext, within_budget
+from bot.slack.context import ACK_BUDGET_SECONDS, BotContext
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
 from bot.store import KpiNotFound
@@ -62,23 +63,19 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
             await ack(response_type="ephemeral", blocks=reply[0], text=reply[1])
 
         async def answer_db(work: Any) -> None:
-            """Answer with ``work``'s reply in the ack, or via response_url if the database is slow."""
-            acked = False
-
-            async def acknowledge_slowly() -> None:
-                nonlocal acked
-                acked = True
-                await ack(response_type="ephemeral", text=t(lang, "error.slow"))
-
+            """Answer with ``work``'s reply in the ack, or, if the database is slower than the ack budget,
+            acknowledge with "working on it" and send the reply through the response_url when it is ready."""
+            task = asyncio.ensure_future(work)
             try:
-                reply = await within_budget(work, acknowledge_slowly)
+                reply = await asyncio.wait_for(asyncio.shield(task), ACK_BUDGET_SECONDS)
+            except TimeoutError:
+                await ack(response_type="ephemeral", text=t(lang, "error.slow"))
+                bot.after_ack(_late_reply(task, respond, lang), f"/kpi {parsed.name}")
+                return
             except Exception:
                 log.exception("/kpi %s failed", parsed.name)
                 reply = _notice(t(lang, "error.failed"))
-            if acked:
-                await respond(response_type="ephemeral", replace_original=False, blocks=reply[0], text=reply[1])
-            else:
-                await answer(reply)
+            await answer(reply)
 
         try:
             if parsed.name in ("help", "empty"):
@@ -95,7 +92,7 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                     private_metadata=json.dumps({"lang": lang, "channel": channel_id}),
                     initial={"owner_user_id": user_id},
                 )
-                await client.views_open(trigger_id=command["trigger_id"], view=view)
+                bot.after_ack(client.views_open(trigger_id=command["trigger_id"], view=view), "views.open")
             elif parsed.name == "list":
                 await answer_db(_list(bot, team_id, user_id, parsed.rest, lang))
             elif parsed.name in ("show", "update", "archive", "edit"):
@@ -120,9 +117,19 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
             if ack.response is None:
                 await answer(_notice(t(lang, "error.failed")))
             else:
-                await respond(response_type="ephemeral", replace_original=False, text=t(lang, "error.failed"))
+                failed = respond(response_type="ephemeral", replace_original=False, text=t(lang, "error.failed"))
+                bot.after_ack(failed, "an error reply")
         finally:
             bot.locales.learn_later(client, team_id, user_id)
+
+
+async def _late_reply(task: Any, respond: AsyncRespond, lang: str) -> None:
+    try:
+        reply = await task
+    except Exception:
+        log.exception("a slow /kpi command failed")
+        reply = _notice(t(lang, "error.failed"))
+    await respond(response_type="ephemeral", replace_original=False, blocks=reply[0], text=reply[1])
 
 
 def _notice(text: str) -> Reply:
@@ -232,7 +239,7 @@ async def _open_edit(
     initial = {column.key: getattr(kpi, column.key) for column in kpi.__table__.columns}
     metadata = json.dumps({"lang": lang, "number": number, "channel": channel_id})
     view = build_kpi_modal(lang, callback_id=CALLBACK_EDIT, private_metadata=metadata, initial=initial, number=number)
-    await client.views_open(trigger_id=command["trigger_id"], view=view)
+    bot.after_ack(client.views_open(trigger_id=command["trigger_id"], view=view), "views.open")
 
 
 def register(app: AsyncApp, bot: BotContext) -> None:

@@ -46,30 +46,43 @@ async def _answer_goal(
     await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, blocks=blocks, text=fallback)
 
 
+async def _mentioned(bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    if not await _first_delivery(bot, body, context.team_id or ""):
+        return
+    event = body["event"]
+    await _answer_goal(bot, client, context, event, _LEADING_MENTIONS.sub("", event.get("text") or ""))
+
+
+async def _direct_message(bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    if not await _first_delivery(bot, body, context.team_id or ""):
+        return
+    event = body["event"]
+    await _answer_goal(bot, client, context, event, event.get("text") or "")
+
+
+async def _publish_home(bot: BotContext, event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    user_id = event.get("user") or context.user_id or ""
+    lang = pick_language(await bot.locales.learn(client, context.team_id, user_id))
+    owned = await bot.db(kpis.list_register, context.team_id or "", owner_user_id=user_id)
+    await client.views_publish(user_id=user_id, view=build_home(owned, lang))
+
+
 def register(app: AsyncApp, bot: BotContext) -> None:
-    """Register the Events API listeners (one per subscribed event)."""
+    """Register the Events API listeners (one per subscribed event). Bolt acknowledges an event when its listener
+    returns, so each listener only decides whether to act and leaves the work to ``after_ack``."""
 
     @app.event("app_mention")
-    async def mentioned(body: dict, event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        if not await _first_delivery(bot, body, context.team_id or ""):
-            return
-        text = _LEADING_MENTIONS.sub("", event.get("text") or "")
-        await _answer_goal(bot, client, context, event, text)
+    async def mentioned(body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
+        bot.after_ack(_mentioned(bot, body, client, context), "answering a mention")
 
     @app.event("message")
     async def direct_message(body: dict, event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
         # Edits, deletions, joins and bot posts are message events too; only a person's new DM is a goal.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        if not await _first_delivery(bot, body, context.team_id or ""):
-            return
-        await _answer_goal(bot, client, context, event, event.get("text") or "")
+        bot.after_ack(_direct_message(bot, body, client, context), "answering a direct message")
 
     @app.event("app_home_opened")
     async def home_opened(event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        user_id = event.get("user") or context.user_id or ""
-        lang = pick_language(await bot.locales.learn(client, context.team_id, user_id))
-        owned = await bot.db(kpis.list_register, context.team_id or "", owner_user_id=user_id)
-        await client.views_publish(user_id=user_id, view=build_home(owned, lang))
+        if event.get("tab", "home") == "home":
+            bot.after_ack(_publish_home(bot, event, client, context), "publishing the Home tab")

@@ -1,0 +1,222 @@
+"""Black box: `kpi-advisor serve --port N` as a real process, Slack's side played over real HTTP.
+
+Signed slash commands, interactions and Events API callbacks go to the running server; its Web API calls go to a
+fake Slack (SLACK_API_URL). Nothing of the bot is imported here except through the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.fake_slack import (
+    FakeSlack,
+    block_action_payload,
+    command_body,
+    event_body,
+    interaction_body,
+    signed_headers,
+)
+
+SECRET = "blackbox-signing-secret"
+KPI_ADVISOR = Path(sys.executable).with_name("kpi-advisor")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(fake: FakeSlack, db: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_BOT_TOKEN="xoxb-blackbox",
+        SLACK_API_URL=fake.url,
+        DATABASE_URL=f"sqlite:///{db}",
+        **extra,
+    )
+    return env
+
+
+class Bot:
+    def __init__(self, base: str, fake: FakeSlack) -> None:
+        self.http = httpx.Client(base_url=base, timeout=10)
+        self.fake = fake
+
+    def post(self, body: str, *, content_type: str | None = None, headers: dict | None = None, **sign):
+        signed = signed_headers(SECRET, body, content_type=content_type, **sign)
+        return self.http.post("/slack/events", content=body.encode(), headers={**signed, **(headers or {})})
+
+    def command(self, text: str, **fields) -> httpx.Response:
+        return self.post(command_body(text, response_url=self.fake.response_url(), **fields))
+
+    def answer(self, text: str, **fields) -> str:
+        response = self.command(text, **fields)
+        assert response.status_code == 200, response.text
+        return json.dumps(response.json(), ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    fake = FakeSlack().start()
+    port = _free_port()
+    db = tmp_path_factory.mktemp("blackbox") / "kpi.db"
+    process = subprocess.Popen(
+        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=_env(fake, db),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"serve exited {process.returncode}: {process.stdout.read()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("serve did not become healthy within 30 s")
+            time.sleep(0.1)
+        yield Bot(base, fake)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        fake.stop()
+
+
+def test_migrations_ran_and_health_is_reported(bot: Bot) -> None:
+    assert bot.http.get("/healthz").json() == {"database": "ok"}
+
+
+def test_help_and_check(bot: Bot) -> None:
+    assert "/kpi check" in bot.answer("help")
+    verdict = bot.answer("check Get 500 likes on our Instagram posts by the end of March")
+    assert "/100" in verdict and "check_save" in verdict
+
+
+def test_add_list_show_update_and_unknown(bot: Bot) -> None:
+    assert "#1" in bot.answer("add Grow online sales from 120 to 150 orders per month by Q3 2027", team_id="TBOXA")
+    assert "#1" in bot.answer("list", team_id="TBOXA")
+    assert "Recorded" in bot.answer("update 1 130 first week", team_id="TBOXA")
+    shown = bot.answer("show #1", team_id="TBOXA")
+    assert "130" in shown and "first week" in shown
+    assert "no KPI #42" in bot.answer("show 42", team_id="TBOXA")
+    assert "not a number" in bot.answer("update 1 many", team_id="TBOXA")
+    assert "/kpi help" in bot.answer("dance", team_id="TBOXA")
+
+
+def test_another_workspace_can_neither_read_nor_write(bot: Bot) -> None:
+    bot.answer("add Get 40 enquiries a month by June", team_id="TBOXC", user_id="U0CAT")
+    for text in ("show 1", "update 1 999", "archive 1", "edit 1"):
+        assert "no KPI #1" in bot.answer(text, team_id="TBOXD", user_id="U0CAT"), text
+    shown = bot.answer("show 1", team_id="TBOXC")
+    assert "999" not in shown and "archived" not in shown
+
+
+def test_bad_and_stale_signatures_get_401_and_change_nothing(bot: Bot) -> None:
+    body = command_body("add Sneaky goal of 10 leads", team_id="TBOXE")
+    forged = signed_headers("wrong-secret", body)
+    assert bot.http.post("/slack/events", content=body, headers=forged).status_code == 401
+    assert bot.post(body, timestamp=int(time.time()) - 3600).status_code == 401
+    assert "No KPIs" in bot.answer("list all", team_id="TBOXE")
+
+
+def test_mention_and_dm_answered_in_their_threads_once(bot: Bot) -> None:
+    before = len(bot.fake.of("chat.postMessage"))
+    mention = {
+        "type": "app_mention",
+        "user": "U0ANN",
+        "text": "<@UBOT0001> Fler följare <!channel>",
+        "ts": "1700000001.000200",
+        "channel": "C0BOX",
+    }
+    assert bot.post(event_body(mention, event_id="EvBox1"), content_type="application/json").status_code == 200
+    posted = bot.fake.wait_for("chat.postMessage", before + 1)[-1].args
+    assert posted["thread_ts"] == "1700000001.000200" and "<!channel>" not in json.dumps(posted)
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0ANN",
+        "text": "Double newsletter sign-ups",
+        "ts": "1700000002.000300",
+        "channel": "D0BOX",
+    }
+    bot.post(event_body(dm, event_id="EvBox2"), content_type="application/json")
+    posted = bot.fake.wait_for("chat.postMessage", before + 2)[-1].args
+    assert posted["channel"] == "D0BOX" and posted["thread_ts"] == "1700000002.000300"
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    for event_id, event in (("EvBox1", mention), ("EvBox2", dm)):
+        response = bot.post(event_body(event, event_id=event_id), content_type="application/json", headers=retry)
+        assert response.status_code == 200
+    bot.fake.settle(1.0)
+    assert len(bot.fake.of("chat.postMessage")) == before + 2
+
+
+def test_interaction_button_answers_through_the_response_url(bot: Bot) -> None:
+    from bot.slack.blocks.check import button_value  # the value format is the bot's own; reuse it
+
+    before = len(bot.fake.of("response_url"))
+    payload = block_action_payload("check_why", button_value("Fler följare"), response_url=bot.fake.response_url())
+    assert bot.post(interaction_body(payload)).status_code == 200
+    assert "Målmodellen" in json.dumps(bot.fake.wait_for("response_url", before + 1)[-1].args, ensure_ascii=False)
+
+
+def test_a_45000_character_goal_is_answered(bot: Bot) -> None:
+    goal = ("Increase booked appointments from 40 to 60 per week by September <!here> " * 700)[:45_000]
+    started = time.monotonic()
+    response = bot.command(f"check {goal}")
+    assert response.status_code == 200 and time.monotonic() - started < 3
+    answer = response.json()
+    assert len(answer["blocks"]) <= 50
+    for block in answer["blocks"]:  # rendered text only: button values carry the goal back to us, unrendered
+        shown = {k: v for k, v in block.items() if k != "elements"}
+        assert "<!here>" not in json.dumps(shown) and len(json.dumps(shown)) < 3500
+
+
+def test_missing_or_refused_configuration_stops_serve_with_one_line(tmp_path: Path) -> None:
+    fake = FakeSlack().start()
+    try:
+        env = _env(fake, tmp_path / "kpi.db")
+        del env["SLACK_SIGNING_SECRET"]
+        missing = subprocess.run(
+            [str(KPI_ADVISOR), "serve", "--port", "0"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert missing.returncode == 2 and missing.stderr.strip().count("\n") == 0
+        assert "SLACK_SIGNING_SECRET" in missing.stderr and "Traceback" not in missing.stderr
+        fake.failures["auth.test"] = "invalid_auth"
+        refused = subprocess.run(
+            [str(KPI_ADVISOR), "serve", "--port", str(_free_port())],
+            env=_env(fake, tmp_path / "kpi.db"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert refused.returncode == 2 and "invalid_auth" in refused.stderr
+        assert refused.stderr.strip().splitlines()[-1].startswith("error:") and "Traceback" not in refused.stderr
+    finally:
+        fake.stop()
+
+
+def test_db_upgrade_command(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    done = subprocess.run([str(KPI_ADVISOR), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "revision" in done.stdout and (tmp_path / "new.db").exists()
