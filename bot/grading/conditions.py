@@ -26,9 +26,14 @@ Condition = Callable[[GoalFacts], bool]
 TermMatcher = re.Pattern[str]
 
 
+_SHARE_WORDS = re.compile(r"(?<!\w)(?:andel\w*|share of|percentage|proportion|\w*rate[n]?|\w*grad(?:en)?)(?!\w)")
+
+
 def _implausible(f: GoalFacts) -> bool:
     """Targets nobody can plan for: rates above 100 %, a cut of 100 % or more, several-fold growth in weeks."""
-    rate_metric = f.metric is not None and bool(f.metric.tags & {"rate", "conversion-rate"})
+    rate_metric = (f.metric is not None and bool(f.metric.tags & {"rate", "conversion-rate"})) or bool(
+        _SHARE_WORDS.search(f.text)
+    )
     if f.target is not None and f.target.unit == "%" and f.target.value > 100 and (rate_metric or f.metric is None):
         return True
     if f.direction == "decrease" and f.relative_pct is not None and f.relative_pct >= 100:

@@ -11,7 +11,7 @@ from datetime import date
 from .assessment import PENALTY, Assessment, Finding, grade_for
 from .conditions import CHECKS, LANGUAGES, search_terms
 from .facts import GoalContext, GoalFacts, MetricMention
-from .language import detect_language
+from .language import language_scores, pick_language
 from .normalise import normalise
 from .quantities import find_targets
 from .rewrite import better_concept, better_goal
@@ -61,6 +61,16 @@ def _platform(plain: str, rules: RuleSet) -> str | None:
     return next((p for p in rules.phrases["platforms"] if p.lower() == m.group(0)), m.group(0))
 
 
+def _language(plain: str, rules: RuleSet) -> str:
+    """Word evidence first; when it leaves two languages close, each language's metric terms add their weight."""
+    scores = language_scores(plain, rules.vocabulary, rules.letters)
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] - ranked[1] < 1.0:
+        for lang in LANGUAGES:
+            scores[lang] += sum(1 for _ in rules.metric_matcher(lang).finditer(plain))
+    return pick_language(scores)
+
+
 def read_goal(
     text: str,
     rules: RuleSet,
@@ -72,7 +82,7 @@ def read_goal(
     """Everything the rules need to know about a goal text."""
     today = today or date.today()
     plain, mentions = normalise(text)
-    lang = language if language in LANGUAGES else detect_language(plain, rules.vocabulary, rules.letters)
+    lang = language if language in LANGUAGES else _language(plain, rules)
     deadlines = find_deadlines(plain, today)
     period, _ = find_period(plain)
     blocked = [(d.start, d.end) for d in deadlines]

@@ -26,6 +26,27 @@ def word_scores(text: str, vocabulary: Mapping[str, Mapping[str, float]]) -> dic
     return scores
 
 
+def language_scores(
+    text: str, vocabulary: Mapping[str, Mapping[str, float]], letters: Mapping[str, str]
+) -> dict[str, float]:
+    """Word weights plus a smaller weight for the letters only one language writes."""
+    scores = word_scores(text, vocabulary)
+    for lang, chars in letters.items():
+        hits = sum(text.count(c) for c in chars)
+        if hits:
+            scores[lang] += 0.4 + 0.1 * min(hits, 3)
+    return scores
+
+
+def pick_language(scores: Mapping[str, float], default: str = "en") -> str:
+    """The best-scoring language; `default` when nothing in the text tells, or when it is among the leaders."""
+    best = max(scores.values())
+    if best <= 0:
+        return default
+    leaders = [lang for lang in LANGUAGES if scores[lang] == best]
+    return default if default in leaders else leaders[0]
+
+
 def detect_language(
     text: str,
     vocabulary: Mapping[str, Mapping[str, float]],
@@ -33,13 +54,4 @@ def detect_language(
     default: str = "en",
 ) -> str:
     """The most likely of en/sv/nb for lower-cased text; `default` when nothing in it tells."""
-    scores = word_scores(text, vocabulary)
-    for lang, chars in letters.items():
-        hits = sum(text.count(c) for c in chars)
-        if hits:
-            scores[lang] += 0.4 + 0.1 * min(hits, 3)
-    best = max(scores.values())
-    if best <= 0:
-        return default
-    leaders = [lang for lang in LANGUAGES if scores[lang] == best]
-    return default if default in leaders else leaders[0]
+    return pick_language(language_scores(text, vocabulary, letters), default)

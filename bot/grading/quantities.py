@@ -242,7 +242,8 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
             if not free(q.start, q.end) or any(q.start < e and q.end > s for s, e in used):
                 continue
             before, after = text[max(0, q.start - 24) : q.start], text[q.end : q.end + 16]
-            if _EXCLUDED_BEFORE.search(before) or _EXCLUDED_AFTER.match(after):
+            # "3 times" is a frequency; "100 000 times" is a count of views.
+            if _EXCLUDED_BEFORE.search(before) or (_EXCLUDED_AFTER.match(after) and q.value <= 20):
                 continue
             cue = bool(_TARGET_CUE.search(before))
             candidates.append((0 if cue else 1, q.start, q))

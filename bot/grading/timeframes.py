@@ -107,7 +107,7 @@ PREP = (
     r"(?:no later than|by the end of|by end of|at the end of|the end of|end of|by|in|until|till|before|during|through"
     r"|throughout|on|ahead of|for|senast i|senast till|senast|till och med|t\.o\.m\.?|tom|fram till|före|innan"
     r"|i slutet av|slutet av|mot slutet av|inom|inför|under|innen utgangen av|innen utgången av|innen slutten av"
-    r"|utgangen av|i slutten av|slutten av|innen|til og med|frem til|før|i løpet av|ila|til|i|om|per)"
+    r"|utgangen av|i slutten av|slutten av|innen|til og med|frem til|før|i løpet av|ila|til|i|om|per|för|ut)"
 )
 # "to", "till", "from" are left out: "till 2025 kunder" is a number of customers, not a year.
 YEAR_PREP = (
@@ -148,6 +148,22 @@ SEASONS = {
     "midsommar": ((6, 20), (6, 20)),
     "sankthans": ((6, 23), (6, 23)),
     "black friday": ((11, 27), (11, 27)),
+    "black week": ((11, 23), (11, 30)),
+    "mother's day": ((5, 25), (5, 25)),
+    "mors dag": ((5, 25), (5, 25)),
+    "morsdag": ((5, 25), (5, 25)),
+    "father's day": ((11, 8), (11, 8)),
+    "fars dag": ((11, 8), (11, 8)),
+    "farsdag": ((11, 8), (11, 8)),
+    "valentine's day": ((2, 14), (2, 14)),
+    "alla hjärtans dag": ((2, 14), (2, 14)),
+    "valentinsdagen": ((2, 14), (2, 14)),
+    "sommerferien": ((6, 20), (8, 15)),
+    "sommarlovet": ((6, 15), (8, 15)),
+    "fellesferien": ((7, 1), (7, 31)),
+    "summer holidays": ((6, 20), (8, 15)),
+    "semestern": ((7, 1), (7, 31)),
+    "høstferien": ((10, 1), (10, 10)),
     "new year": ((12, 31), (12, 31)),
     "nyår": ((12, 31), (12, 31)),
     "nyttår": ((12, 31), (12, 31)),
@@ -311,17 +327,18 @@ _ANY_DIGIT = re.compile(r"[0-9]")
 _DIGIT: frozenset[str] = frozenset({"<digit>"})
 _MONTH_WORDS = frozenset(MONTHS)
 _QUARTER_WORDS = frozenset({"quarter", "kvartal", "kvartalet"})
-_YEAR_WORDS = frozenset({"year", "år", "året", "årets", "årsskiftet", "nyttår", "nyttårsskiftet", "nytt"})
+_YEAR_WORDS = frozenset({"year", "omme", "år", "året", "årets", "årsskiftet", "nyttår", "nyttårsskiftet", "nytt"})
 _MONTH_UNIT_WORDS = frozenset({"month", "månad", "månaden", "måned", "måneden", "månadsskiftet", "månedsskiftet"})
 _WEEK_WORDS = frozenset({"week", "vecka", "veckan", "uke", "uken"})
 _UNIT_WORDS = frozenset(UNITS)
-_HALF_WORDS = frozenset({"half", "halvår", "halvt", "six"})
+_HALF_WORDS = frozenset({"half", "halvår", "halvt", "six", "halvåret", "h1", "h2"})
 _SEASON_WORDS = frozenset(word.split()[0] for word in SEASONS)
 
 _THIS_YEAR = (
     r"this year|(?:by |before |until |at )?(?:the )?end of (?:the |this )?year|by year[- ]end|year[- ]end|i år"
     r"|detta år|det här året|innevarande år|dette året|i løpet av året|(?:innen |ved |i )?utgangen av året"
     r"|(?:innen |i )?slutten av året|(?:i |vid |till |före |innan )?slutet av året|årets slut"
+    r"|under året|during the year|(?:innen |før |)året er omme|within the year"
     r"|(?:innan|före|till|vid|innen|ved|før|til) (?:års|nytt)skiftet|innen nyttår|før nyttår|resten av året|året ut"
 )
 _PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
@@ -483,6 +500,21 @@ _PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
             r"|halvt år)"
         ),
         lambda m, t: _relative(re.match(r"(?P<count>6) (?P<unit>months)", "6 months"), t),
+    ),
+    (
+        _HALF_WORDS,
+        re.compile(r"(?:first half|första halvåret|første halvår(?:et)?|h1)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
+        lambda m, t: date(int(m["y"]) if m["y"] else (t.year if t.month <= 6 else t.year + 1), 6, 30),
+    ),
+    (
+        _HALF_WORDS,
+        re.compile(r"(?:second half|andra halvåret|andre halvår(?:et)?|h2)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
+        lambda m, t: date(int(m["y"]) if m["y"] else t.year, 12, 31),
+    ),
+    (
+        _MONTH_WORDS,
+        re.compile(r"^" + MONTH + r"(?= ?(?::|campaign|kampanj|kampanje|-))"),
+        _month_date,
     ),
     (
         _SEASON_WORDS,

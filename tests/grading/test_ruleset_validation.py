@@ -118,7 +118,7 @@ def test_team_lexicon_adds_a_metric(tmp_path):
         encoding="utf-8",
     )
     rules = load_ruleset([tmp_path])
-    a = grade_goal("Sell 200 gift cards by Christmas", rules=rules)
+    a = grade_goal("200 gift cards by Christmas", rules=rules)
     assert a.metric == "gift-cards" and a.level == 5
 
 
