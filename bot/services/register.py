@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.grading import Assessment
 from bot.grading.normalise import strip_slack_markup
@@ -156,15 +157,20 @@ def record_kpi_value(
         return kpi
 
 
+def _changeable(session: Session, team_id: str, number: int, user_id: str) -> Kpi:
+    """KPI ``#number`` when ``user_id`` (its owner or creator) may change it; else KpiNotFound or NotAllowed."""
+    kpi = repo.get_kpi(session, team_id, number)
+    if kpi is None:
+        raise KpiNotFound(team_id, number)
+    if not can_change(kpi, user_id):
+        raise NotAllowed(kpi)
+    return kpi
+
+
 def kpi_for_edit(engine: Engine, team_id: str, number: int, *, user_id: str) -> Kpi:
     """Return KPI ``#number`` if ``user_id`` may change it; raise KpiNotFound or NotAllowed."""
     with session_scope(engine) as session:
-        kpi = repo.get_kpi(session, team_id, number)
-        if kpi is None:
-            raise KpiNotFound(team_id, number)
-        if not can_change(kpi, user_id):
-            raise NotAllowed(kpi)
-        return kpi
+        return _changeable(session, team_id, number, user_id)
 
 
 def edit_kpi(
@@ -172,22 +178,14 @@ def edit_kpi(
 ) -> Kpi:
     """Apply an edit (each changed field logged old → new with who and why) if ``user_id`` may change the KPI."""
     with session_scope(engine) as session:
-        kpi = repo.get_kpi(session, team_id, number)
-        if kpi is None:
-            raise KpiNotFound(team_id, number)
-        if not can_change(kpi, user_id):
-            raise NotAllowed(kpi)
+        _changeable(session, team_id, number, user_id)
         return repo.update_kpi(session, team_id, number, changed_by=user_id, reason=reason or None, **fields)
 
 
 def archive(engine: Engine, team_id: str, number: int, *, user_id: str) -> Kpi:
     """Archive KPI ``#number`` if ``user_id`` may; it keeps its number and history."""
     with session_scope(engine) as session:
-        kpi = repo.get_kpi(session, team_id, number)
-        if kpi is None:
-            raise KpiNotFound(team_id, number)
-        if not can_change(kpi, user_id):
-            raise NotAllowed(kpi)
+        _changeable(session, team_id, number, user_id)
         return repo.archive_kpi(session, team_id, number, changed_by=user_id)
 
 
