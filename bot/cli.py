@@ -145,6 +145,17 @@ def _run_event_loop(main: object) -> None:
     uvloop.run(main)  # type: ignore[arg-type]
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _workers_from_env() -> int:
+    value = os.environ.get("WEB_CONCURRENCY", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the Slack bot; any configuration problem ends it with one line on stderr and exit status 2."""
     from .settings import ConfigError, settings_from_env
@@ -161,11 +172,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import logging
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from .slack.runner import StartupError, run
+    from .slack.runner import LOG_FORMAT, StartupError, run, run_workers, verify_slack
 
+    logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
+
+    workers = args.workers if args.workers is not None else _workers_from_env()
     try:
-        _run_event_loop(run(settings, host=args.host, log_level=args.log_level))
+        if workers > 1 and not settings.socket_mode:
+            _run_event_loop(verify_slack(settings))
+            run_workers(settings, host=args.host, workers=workers, log_level=args.log_level)
+        else:
+            _run_event_loop(run(settings, host=args.host, log_level=args.log_level))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -203,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the Slack bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)")
     serve.add_argument("--port", type=int, help="HTTP port (default: $PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all interfaces)")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="HTTP worker processes (default: $WEB_CONCURRENCY, else 1); about one per CPU core under load",
+    )
     serve.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info")
     serve.set_defaults(func=cmd_serve)
 

@@ -1,8 +1,12 @@
-"""Starting the bot in one event loop: check the token, then serve HTTP under uvicorn or connect in Socket Mode."""
+"""Starting the bot: check the token, then serve HTTP under uvicorn (one process, or several workers) or connect in
+Socket Mode."""
 
 from __future__ import annotations
 
+import logging
+
 import aiohttp
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
@@ -10,9 +14,54 @@ from bot.slack.app import check_token, create_app
 from bot.slack.server import create_web_app, serve_socket_mode
 from bot.store import make_engine
 
+LOG_LEVEL_VARIABLE = "KPI_ADVISOR_LOG_LEVEL"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 
 class StartupError(RuntimeError):
     """The bot cannot start; the message is the one line `kpi-advisor serve` prints."""
+
+
+async def _verify_token(app: AsyncApp, settings: Settings) -> None:
+    try:
+        await check_token(app)
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused")
+        raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({reason}): copy a fresh xoxb- token") from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+
+
+async def verify_slack(settings: Settings) -> None:
+    """Fail with a StartupError line when the token is refused or Slack is unreachable (before workers start)."""
+    engine = make_engine(settings.database_url)
+    try:
+        await _verify_token(create_app(settings, engine), settings)
+    finally:
+        engine.dispose()
+
+
+def run_workers(settings: Settings, *, host: str, workers: int, log_level: str = "info") -> None:
+    """Serve HTTP from ``workers`` processes on one port (``bot.slack.workers``), until SIGTERM or SIGINT.
+
+    Each worker builds its own app from the environment (``bot.slack.asgi``); call ``verify_slack`` first so a bad
+    token stops start-up with one line instead of N crashing workers.
+    """
+    import os
+
+    from bot.slack.workers import Supervisor, WorkersUnavailable, reserve_port
+
+    try:
+        reserved = reserve_port(host, settings.port)
+    except WorkersUnavailable as error:
+        raise StartupError(str(error)) from None
+    port = reserved.getsockname()[1]
+    os.environ[LOG_LEVEL_VARIABLE] = log_level  # the workers are new processes: they read it in create_asgi_app
+    logging.getLogger(__name__).info("serving on %s:%s with %s worker processes", host, port, workers)
+    try:
+        Supervisor(host, port, workers, log_level).run()
+    finally:
+        reserved.close()
 
 
 async def run(settings: Settings, *, host: str, log_level: str = "info") -> None:
@@ -20,13 +69,7 @@ async def run(settings: Settings, *, host: str, log_level: str = "info") -> None
     engine = make_engine(settings.database_url)
     try:
         app = create_app(settings, engine)
-        try:
-            await check_token(app)
-        except SlackApiError as error:
-            reason = error.response.get("error", "refused")
-            raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({reason}): copy a fresh xoxb- token") from None
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+        await _verify_token(app, settings)
         if settings.socket_mode:
             await serve_socket_mode(app, settings)
             return

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Lifespan
 
 from bot.services.register import database_ready
 from bot.settings import Settings
@@ -26,8 +27,8 @@ HEALTH_PATH = "/healthz"
 log = logging.getLogger(__name__)
 
 
-def create_web_app(app: AsyncApp, engine: Engine) -> Starlette:
-    """The ASGI application around the Bolt app."""
+def create_web_app(app: AsyncApp, engine: Engine, *, lifespan: Lifespan[Starlette] | None = None) -> Starlette:
+    """The ASGI application around the Bolt app; ``lifespan`` runs a worker's start-up and shutdown."""
     handler = AsyncSlackRequestHandler(app)
 
     async def slack_events(request: Request) -> Response:
@@ -44,7 +45,7 @@ def create_web_app(app: AsyncApp, engine: Engine) -> Starlette:
     if app.oauth_flow is not None:
         routes.append(Route(app.oauth_flow.install_path, slack_events, methods=["GET"]))
         routes.append(Route(app.oauth_flow.redirect_uri_path, slack_events, methods=["GET"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 async def serve_socket_mode(app: AsyncApp, settings: Settings) -> None:

@@ -220,3 +220,64 @@ def test_db_upgrade_command(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
     done = subprocess.run([str(KPI_ADVISOR), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "revision" in done.stdout and (tmp_path / "new.db").exists()
+
+
+def _worker_processes(pid: int) -> set[int]:
+    """Children of ``pid`` started by multiprocessing's spawn (its resource tracker aside)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status and b"spawn_main" in command:
+                found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts worker processes through /proc (Linux)")
+def test_several_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
+    fake = FakeSlack().start()
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env={**_env(fake, tmp_path / "kpi.db"), "KPI_ADVISOR_LOG_LEVEL": "warning"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 or not _healthy(f"http://127.0.0.1:{port}"):
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "two workers did not come up within 60 s"
+            workers = _worker_processes(process.pid)
+            time.sleep(0.2)
+        bot = Bot(f"http://127.0.0.1:{port}", fake)
+        for n in range(10):  # a new connection each time, so the kernel spreads them over the workers
+            bot.http = httpx.Client(base_url=bot.http.base_url, timeout=10)
+            assert f"#{n + 1}" in bot.answer(f"add Get {40 + n} enquiries a month by June", team_id="TWORK")
+        assert "#10" in bot.answer("list", team_id="TWORK")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        fake.stop()
+    assert len(workers) == 2
+    assert not [pid for pid in workers if _running(pid)], "a worker outlived serve"
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
