@@ -532,6 +532,21 @@ _PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
 ]
 
 
+def _at_word_start(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern, tried only where a word starts.
+
+    Python's regex engine tries a leading alternation ("by|in|until|...") at every position of the text; a cheap
+    look-behind rejects the positions inside words first, which makes these patterns several times faster. A match
+    inside a word was discarded by ``find_deadlines`` anyway.
+    """
+    if rx.pattern.startswith("^"):
+        return rx
+    return re.compile(r"(?<![^\W_])(?:" + rx.pattern + ")", rx.flags)
+
+
+_PATTERNS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PATTERNS]
+
+
 def find_deadlines(text: str, today: date) -> list[Deadline]:
     """Every deadline phrase in lower-cased text, non-overlapping, longest first."""
     found: list[tuple[int, int, date]] = []
