@@ -102,7 +102,7 @@ def test_the_first_question_targets_the_worst_finding() -> None:
 
 
 def test_why_explains_the_current_finding_and_changes_nothing() -> None:
-    state, replies = play(["Reach 10000 people by March"])
+    state, _ = play(["Reach 10000 people by March"])
     for word in ("why?", "varför?", "Hvorfor"):
         after, why = coach_turn(state, word, today=TODAY)
         assert why.kind == "why" and after == state
