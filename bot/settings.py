@@ -54,8 +54,10 @@ class Settings:
 # The scopes the bot asks for on install; manifest.yml lists the same ones (tests/slack/test_manifest.py checks).
 BOT_SCOPES = (
     "app_mentions:read",
+    "channels:history",
     "chat:write",
     "commands",
+    "groups:history",
     "im:history",
     "im:read",
     "im:write",

@@ -11,7 +11,8 @@ from .facts import GoalFacts
 from .ruleset import RuleSet
 
 
-def _number(value: float, unit: str | None, language: str) -> str:
+def format_number(value: float, unit: str | None, language: str) -> str:
+    """A number as the goal's language writes it: `1,200` in English, `1 200` and `1,5` in Swedish and bokmål."""
     if value == int(value):
         text = f"{int(value):,}".replace(",", "\u00a0" if language != "en" else ",")
     else:
@@ -57,19 +58,19 @@ def better_goal(facts: GoalFacts, fired: set[str], rules: RuleSet) -> str:
 
     baseline, target = holes["baseline"], holes["target"]
     if kept and facts.baseline is not None:
-        baseline = _number(facts.baseline.value, facts.baseline.unit or unit, lang)
+        baseline = format_number(facts.baseline.value, facts.baseline.unit or unit, lang)
     if kept and facts.target is not None:
-        target = _number(facts.target.value, unit, lang)
+        target = format_number(facts.target.value, unit, lang)
     elif kept and facts.relative_pct is not None:
         sign = "-" if facts.direction == "decrease" else "+"
-        target = holes["relative"].format(sign=sign, pct=_number(facts.relative_pct, None, lang))
+        target = holes["relative"].format(sign=sign, pct=format_number(facts.relative_pct, None, lang))
     elif kept and facts.multiplier is not None:
-        target = holes["relative"].format(sign="×", pct=_number(facts.multiplier, None, lang)).replace(" %", "")
+        target = holes["relative"].format(sign="×", pct=format_number(facts.multiplier, None, lang)).replace(" %", "")
 
     clause = ""
     if cost_goal and facts.target is not None:
         cost_label = rules.concepts[metric.concept].label[lang]
-        clause = words["keep_cost"].format(cost=cost_label, value=_number(facts.target.value, unit, lang))
+        clause = words["keep_cost"].format(cost=cost_label, value=format_number(facts.target.value, unit, lang))
     elif "micro-as-main" in fired:
         macro = "orders" if mentions_any(rules.terms["shop-context"], facts) else "enquiries"
         clause = words["support_macro"].format(macro=rules.concepts[macro].label[lang])

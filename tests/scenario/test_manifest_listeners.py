@@ -20,6 +20,24 @@ EXAMPLES = {
         "ts": "1.1",
         "channel": "D1",
     },
+    "message.channels": {
+        "type": "message",
+        "channel_type": "channel",
+        "user": "U0ANN",
+        "text": "by June",
+        "ts": "1.2",
+        "thread_ts": "1.1",
+        "channel": "C1",
+    },
+    "message.groups": {
+        "type": "message",
+        "channel_type": "group",
+        "user": "U0ANN",
+        "text": "by June",
+        "ts": "1.2",
+        "thread_ts": "1.1",
+        "channel": "G1",
+    },
     "app_home_opened": {"type": "app_home_opened", "user": "U0ANN", "tab": "home", "channel": "D1"},
 }
 

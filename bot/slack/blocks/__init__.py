@@ -1,6 +1,7 @@
 """Pure Block Kit builders: plain data in, Slack JSON out, tested without Slack."""
 
 from bot.slack.blocks.check import build_check_result, build_coach_reply, build_why, fallback_text
+from bot.slack.blocks.coach import build_coach_saved, build_coach_turn, coach_fallback
 from bot.slack.blocks.kpi import (
     build_help,
     build_home,
@@ -15,6 +16,8 @@ from bot.slack.blocks.kpi import (
 __all__ = [
     "build_check_result",
     "build_coach_reply",
+    "build_coach_saved",
+    "build_coach_turn",
     "build_help",
     "build_home",
     "build_kpi_detail",
@@ -23,6 +26,7 @@ __all__ = [
     "build_notice",
     "build_saved_modal",
     "build_why",
+    "coach_fallback",
     "fallback_text",
     "read_kpi_modal",
 ]

@@ -122,9 +122,9 @@ def build_check_result(a: Assessment, *, with_actions: bool = True, shared_by: s
                 "type": "actions",
                 "block_id": "check_actions",
                 "elements": [
-                    _button(t(lang, "check.share"), ACTION_SHARE, value, style="primary"),
-                    _button(t(lang, "check.save"), ACTION_SAVE, value),
-                    _button(t(lang, "check.why"), ACTION_WHY, value),
+                    button(t(lang, "check.share"), ACTION_SHARE, value, style="primary"),
+                    button(t(lang, "check.save"), ACTION_SAVE, value),
+                    button(t(lang, "check.why"), ACTION_WHY, value),
                 ],
             }
         )
@@ -185,7 +185,7 @@ def fallback_text(a: Assessment) -> str:
     return f"{a.grade} · {a.score}/100 – {t(a.language, 'check.better')}: {echo_mrkdwn(a.better_goal, 500)}"
 
 
-def _button(label: str, action_id: str, value: str, *, style: str | None = None) -> dict:
+def button(label: str, action_id: str, value: str, *, style: str | None = None) -> dict:
     button = {"type": "button", "text": plain(label, 75), "action_id": action_id, "value": value}
     if style:
         button["style"] = style
