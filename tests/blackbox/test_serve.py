@@ -6,14 +6,17 @@ fake Slack (SLACK_API_URL). Nothing of the bot is imported here except through t
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlparse
 
 import httpx
 import pytest
@@ -281,3 +284,54 @@ def _healthy(base: str) -> bool:
         return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_oauth_install_then_the_new_workspace_is_served(tmp_path: Path) -> None:
+    """Multi-workspace mode: /slack/install hands out a state, the redirect exchanges the code for a bot token and
+    stores the installation; requests from that workspace are then authorised from the store, others are not."""
+    fake = FakeSlack().start()
+    port = _free_port()
+    env = _env(fake, tmp_path / "kpi.db", SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="oauth-secret")
+    del env["SLACK_BOT_TOKEN"]
+    process = subprocess.Popen(
+        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(base):
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "serve did not become healthy within 30 s"
+            time.sleep(0.1)
+        browser = httpx.Client(base_url=base, timeout=10, follow_redirects=False)
+        install = browser.get("/slack/install")
+        assert install.status_code == 200
+        authorize_url = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', install.text)
+        assert authorize_url, install.text[:500]
+        query = dict(parse_qsl(urlparse(html.unescape(authorize_url.group(1))).query))
+        assert query["client_id"] == "111.222" and "commands" in query["scope"]
+
+        # The state cookie is marked Secure (Slack requires https in production); send it back by hand over http.
+        cookie = {"Cookie": install.headers["set-cookie"].split(";", 1)[0]}
+        for forged in ({"state": "forged"}, {"state": query["state"], "cookie": None}):
+            headers = {} if "cookie" in forged else cookie
+            params = {"code": "TNEW1-x", "state": forged["state"]}
+            assert browser.get("/slack/oauth_redirect", params=params, headers=headers).status_code >= 400
+        assert not fake.of("oauth.v2.access")
+        params = {"code": "TNEW1-x", "state": query["state"]}
+        finished = browser.get("/slack/oauth_redirect", params=params, headers=cookie)
+        assert finished.status_code == 200, finished.text[:500]
+        assert fake.of("oauth.v2.access")
+
+        bot = Bot(base, fake)
+        assert "#1" in bot.answer("add Get 40 enquiries a month by June", team_id="TNEW1")
+        posted = bot.command("check Get 500 likes", team_id="TNOTINSTALLED")
+        assert "#" not in posted.text and "/100" not in posted.text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        fake.stop()

@@ -94,6 +94,8 @@ class FakeSlack:
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method in self.failures:
             return {"ok": False, "error": self.failures[method]}
+        if method == "oauth.v2.access":
+            return self.installed(args)
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": HOME_TEAM, "team": "Home"}
         if method == "users.info":
@@ -104,6 +106,22 @@ class FakeSlack:
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V" + uuid.uuid4().hex[:8].upper()}}
         return {"ok": True}
+
+    def installed(self, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: the code ``<team id>-<anything>`` installs the app into that team."""
+        team = str(args.get("code", "")).split("-", 1)[0]
+        return {
+            "ok": True,
+            "app_id": "A0FAKE",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": f"xoxb-{team}-installed",
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": team, "name": f"Team {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def record(self, call: Call) -> None:
         with self._lock:
