@@ -82,6 +82,9 @@ _SWITCH_CUE = re.compile(
 )
 
 
+PLAN_MIN_WORDS = 3
+
+
 @dataclass(frozen=True)
 class Answer:
     """What one reply says. Every field is optional; ``understood`` tells whether it said anything we can use."""
@@ -252,6 +255,7 @@ def parse_answer(
         metric=metric,
         scope=scope,
     )
-    if not answer.understood and pending == "plan" and len(plain) > 8:
+    # A plan says what to do ("move budget to e-mail"); two words ("hello there", "ok thanks") are small talk.
+    if not answer.understood and pending == "plan" and len(plain.split()) >= PLAN_MIN_WORDS:
         return Answer(plan=text.strip())
     return answer

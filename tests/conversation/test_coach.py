@@ -187,6 +187,14 @@ def test_answers_are_read_in_any_language(text: str, pending: str | None, field:
     assert getattr(answer, field) == value
 
 
+@pytest.mark.parametrize("text", ["hello there", "ok thanks", "hej!"])
+def test_small_talk_is_not_taken_as_the_plan(text: str) -> None:
+    answer = parse_answer(
+        text, language="en", today=TODAY, rules=RULES, current_metric="forms", pending="plan", sender="U0ME"
+    )
+    assert answer.plan is None and not answer.understood
+
+
 def test_a_number_in_a_deadline_is_not_a_target() -> None:
     answer = parse_answer("by 30 June 2027", language="en", today=TODAY, rules=RULES, pending="target")
     assert answer.deadline == date(2027, 6, 30) and answer.target is None and answer.baseline is None
