@@ -121,7 +121,7 @@ def assess_feasibility(
     fit = _fit(history)
     if fit is None or target is None or deadline is None:
         return Feasibility("unknown", None, None, None)
-    slope, level, noise = fit
+    slope, _, noise = fit
     current = history[-1].value
     periods_left = max((deadline - today).days / period_days, 1.0)
     required = (target - current) / periods_left
