@@ -300,6 +300,41 @@ async def _run_channel(
             summary.failed += 1
 
 
+async def _fan_out(
+    engine: Engine,
+    plan: _Plan,
+    client_for: ClientFor,
+    clients: dict[str, AsyncWebClient | None],
+    limit: asyncio.Semaphore,
+    worker: str,
+    now: datetime,
+    interval: float,
+    summary: TickSummary,
+) -> None:
+    """Post a plan: one lane per (team, channel), lanes concurrently (at most ``limit`` at once)."""
+    lanes: dict[tuple[str, str], list[_Item]] = defaultdict(list)
+    abandoned: dict[tuple[str, str], list[tuple[str, Any, Kpi, list[Point]]]] = defaultdict(list)
+    for item in plan.due:
+        lanes[(item.team_id, item.kpi.channel_id or "")].append(item)
+    for entry in plan.abandoned:
+        team_id, checkin, kpi, _ = entry
+        abandoned[(team_id, checkin.channel_id or kpi.channel_id or "")].append(entry)
+
+    async def run(team_id: str, channel: str) -> None:
+        if team_id not in clients:
+            clients[team_id] = await client_for(team_id)
+        client = clients[team_id]
+        if client is None:
+            summary.skipped += len(lanes.get((team_id, channel), [])) + len(abandoned.get((team_id, channel), []))
+            return
+        async with limit:
+            lane = ChannelLane(client, interval)
+            items, lost = lanes.get((team_id, channel), []), abandoned.get((team_id, channel), [])
+            await _run_channel(engine, lane, channel, items, lost, worker, now, summary)
+
+    await asyncio.gather(*(run(team_id, channel) for team_id, channel in set(lanes) | set(abandoned)))
+
+
 async def post_due_checkins(
     engine: Engine,
     client_for: ClientFor,
@@ -318,36 +353,16 @@ async def post_due_checkins(
     now = now or utcnow()
     worker = worker or worker_name()
     summary = TickSummary()
-    plan = await asyncio.to_thread(plan_tick, engine, team_ids, now, lease)
-    lanes: dict[tuple[str, str], list[_Item]] = defaultdict(list)
-    abandoned: dict[tuple[str, str], list[tuple[str, Any, Kpi, list[Point]]]] = defaultdict(list)
-    for item in plan.due:
-        lanes[(item.team_id, item.kpi.channel_id or "")].append(item)
-    for entry in plan.abandoned:
-        team_id, checkin, kpi, _ = entry
-        abandoned[(team_id, checkin.channel_id or kpi.channel_id or "")].append(entry)
     clients: dict[str, AsyncWebClient | None] = {}
     limit = asyncio.Semaphore(max_channels)
-
-    async def run(team_id: str, channel: str) -> None:
-        if team_id not in clients:
-            clients[team_id] = await client_for(team_id)
-        client = clients[team_id]
-        if client is None:
-            summary.skipped += len(lanes.get((team_id, channel), [])) + len(abandoned.get((team_id, channel), []))
-            return
-        async with limit:
-            lane = ChannelLane(client, interval)
-            await _run_channel(
-                engine,
-                lane,
-                channel,
-                lanes.get((team_id, channel), []),
-                abandoned.get((team_id, channel), []),
-                worker,
-                now,
-                summary,
-            )
-
-    await asyncio.gather(*(run(team_id, channel) for team_id, channel in set(lanes) | set(abandoned)))
+    # A second pass picks up claims whose lease ran out while the first pass was posting (a process killed just
+    # before this one started holds such claims); it finds nothing new in the usual case and costs one read.
+    for _ in range(2):
+        before = (summary.posted, summary.reconciled)
+        plan = await asyncio.to_thread(plan_tick, engine, team_ids, now, lease)
+        if not plan.due and not plan.abandoned:
+            break
+        await _fan_out(engine, plan, client_for, clients, limit, worker, now, interval, summary)
+        if (summary.posted, summary.reconciled) == before:
+            break
     return summary

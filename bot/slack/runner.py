@@ -15,9 +15,11 @@ class StartupError(RuntimeError):
     """The bot cannot start; the message is the one line `kpi-advisor serve` prints."""
 
 
-async def run(settings: Settings, *, host: str, log_level: str = "info") -> None:
-    """Build the app on the configured database and serve until interrupted."""
+async def run(settings: Settings, *, host: str, log_level: str = "info", checkins: bool = True) -> None:
+    """Build the app on the configured database and serve until interrupted; with ``checkins``, the check-in
+    scheduler ticks in the same event loop."""
     engine = make_engine(settings.database_url)
+    scheduler = None
     try:
         app = create_app(settings, engine)
         try:
@@ -27,6 +29,10 @@ async def run(settings: Settings, *, host: str, log_level: str = "info") -> None
             raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({reason}): copy a fresh xoxb- token") from None
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {error}") from None
+        if checkins:
+            from bot.checkins.runner import start_scheduler
+
+            scheduler = start_scheduler(settings, engine)
         if settings.socket_mode:
             await serve_socket_mode(app, settings)
             return
@@ -46,4 +52,6 @@ async def run(settings: Settings, *, host: str, log_level: str = "info") -> None
         except SystemExit:  # uvicorn exits when it cannot bind the port; its log says why
             raise StartupError(f"cannot listen on {host}:{settings.port}") from None
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         engine.dispose()
