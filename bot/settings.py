@@ -52,10 +52,13 @@ class Settings:
 
 
 # The scopes the bot asks for on install; manifest.yml lists the same ones (tests/slack/test_manifest.py checks).
+# channels:history and groups:history let the check-in scheduler find its own posts (message metadata) after a crash.
 BOT_SCOPES = (
     "app_mentions:read",
+    "channels:history",
     "chat:write",
     "commands",
+    "groups:history",
     "im:history",
     "im:read",
     "im:write",

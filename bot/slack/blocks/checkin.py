@@ -48,18 +48,17 @@ def checkin_id_in(message: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def button_value(checkin_id: int, number: int) -> str:
-    """What a check-in button carries: which check-in and which KPI."""
-    return f"{checkin_id}:{number}"
+def button_value(checkin_id: int, number: int, language: str) -> str:
+    """What a check-in button carries: which check-in, which KPI, and the message's language (for the modals)."""
+    return f"{checkin_id}:{number}:{language}"
 
 
-def read_button_value(value: str | None) -> tuple[int, int] | None:
-    """(check-in id, KPI number) from a button, or None for a value we did not write."""
-    try:
-        checkin_id, number = (int(part) for part in (value or "").split(":"))
-    except ValueError:
+def read_button_value(value: str | None) -> tuple[int, int, str] | None:
+    """(check-in id, KPI number, language) from a button, or None for a value we did not write."""
+    parts = (value or "").split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return None
-    return checkin_id, number
+    return int(parts[0]), int(parts[1]), parts[2]
 
 
 def _signed(value: float, language: str, unit: str | None) -> str:
@@ -136,7 +135,7 @@ def build_checkin_message(
     questions = [t(lang, key) for key in ("checkin.q_target", "checkin.q_benchmark", "checkin.q_metric")]
     revisit = "\n".join([t(lang, "checkin.revisit"), *(f"• {q}" for q in questions)])
     blocks.append({"type": "section", "text": mrkdwn(f"{revisit}\n_{benchmark}_")})
-    value = button_value(checkin_id, kpi.number)
+    value = button_value(checkin_id, kpi.number, lang)
     buttons = [
         (ACTION_VALUE, "checkin.button.value", "primary"),
         (ACTION_TARGET_OK, "checkin.button.target_ok", None),
