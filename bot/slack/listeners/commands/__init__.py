@@ -300,7 +300,8 @@ async def _pause(bot: BotContext, team_id: str, user_id: str, number: int, until
 
 async def _review(bot: BotContext, team_id: str, channel_id: str | None, lang: str) -> Reply:
     findings = await bot.db(checkin_services.channel_review, team_id, channel_id)
-    return build_review(findings, lang, channel_id), t(lang, "review.title", channel="")
+    blocks = build_review(findings, lang, channel_id)
+    return blocks, t(lang, "review.title", channel=f"<#{channel_id}>" if channel_id else "–")
 
 
 async def _open_edit(
