@@ -17,8 +17,10 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
+from bot.checkins.reviews import post_due_reviews
 from bot.checkins.tick import DEFAULT_LEASE, TickSummary, post_due_checkins
 from bot.settings import Settings
+from bot.store.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,9 @@ async def run_due(
     async with aiohttp.ClientSession(connector=connector) as session:
         clients = TeamClients(settings, engine, session)
         teams = await clients.teams()
-        return await post_due_checkins(engine, clients.client_for, now=now, team_ids=teams, lease=lease)
+        summary = await post_due_checkins(engine, clients.client_for, now=now, team_ids=teams, lease=lease)
+        await post_due_reviews(engine, clients.client_for, now=now or utcnow(), team_ids=teams, summary=summary)
+        return summary
 
 
 async def scheduled_tick(settings: Settings, engine: Engine) -> None:
@@ -85,7 +89,7 @@ async def scheduled_tick(settings: Settings, engine: Engine) -> None:
     except Exception:
         log.exception("check-in tick failed")
         return
-    if summary.posted or summary.reconciled or summary.failed:
+    if summary.posted or summary.reconciled or summary.reviews or summary.failed:
         log.info("check-in tick: %s", summary.line())
 
 

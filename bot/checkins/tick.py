@@ -68,12 +68,13 @@ class TickSummary:
     paused: int = 0
     nudged: int = 0
     stale: int = 0
+    reviews: int = 0
     failed: int = 0
 
     def line(self) -> str:
         return (
             f"posted {self.posted}, reconciled {self.reconciled}, skipped {self.skipped}, paused {self.paused}, "
-            f"nudged {self.nudged}, marked stale {self.stale}, failed {self.failed}"
+            f"nudged {self.nudged}, marked stale {self.stale}, reviews {self.reviews}, failed {self.failed}"
         )
 
 

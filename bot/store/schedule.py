@@ -193,6 +193,37 @@ def pause_until(session: Session, team_id: str, number: int, until: date | None)
     return kpi
 
 
+def channel_kpi_sets(session: Session, team_ids: Collection[str] | None) -> dict[tuple[str, str], list[Kpi]]:
+    """The non-archived KPIs of each (team, channel) that has any: what a channel's periodic review looks at."""
+    query = (
+        select(Workspace.team_id, Kpi)
+        .join(Workspace, Kpi.workspace_id == Workspace.id)
+        .where(Kpi.status != "archived", Kpi.channel_id.is_not(None))
+        .order_by(Kpi.number)
+    )
+    if team_ids is not None:
+        query = query.where(Workspace.team_id.in_(list(team_ids)))
+    sets: dict[tuple[str, str], list[Kpi]] = defaultdict(list)
+    for team_id, kpi in session.execute(query):
+        sets[(team_id, kpi.channel_id)].append(kpi)
+    return dict(sets)
+
+
+def claimed_reviews(session: Session, team_ids: Collection[str] | None) -> set[tuple[str, str, str]]:
+    """(team, channel, period key) of every review already claimed."""
+    query = select(Workspace.team_id, ChannelReview.channel_id, ChannelReview.period_key).join(
+        Workspace, ChannelReview.workspace_id == Workspace.id
+    )
+    if team_ids is not None:
+        query = query.where(Workspace.team_id.in_(list(team_ids)))
+    return {(team, channel, key) for team, channel, key in session.execute(query)}
+
+
+def record_review_posted(session: Session, review_id: int, message_ts: str) -> None:
+    """Keep the ts of a posted review (for reference; the claim alone prevents a second post)."""
+    session.execute(update(ChannelReview).where(ChannelReview.id == review_id).values(message_ts=message_ts))
+
+
 def claim_review(session: Session, team_id: str, channel_id: str, period_key: str) -> int | None:
     """Claim the periodic review of ``channel_id`` for ``period_key``; None when it was already claimed."""
     return insert_if_absent(
