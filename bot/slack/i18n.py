@@ -133,7 +133,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "period.quarterly": "quarter",
         "period.off": "week",
         "checkin.title": "Check-in: *#{number}* {name}",
-        "checkin.hello": "<@{owner}>, time to look at this KPI again.",
+        "checkin.no_owner": "the owner",
+        "checkin.hello": "{owner}, time to look at this KPI again.",
         "checkin.now": "Now against target",
         "checkin.no_value": "no value reported yet",
         "checkin.change": "Since the last value",
@@ -173,10 +174,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "checkin.answered.target_ok": ":white_check_mark: <@{user}> confirmed the target is still right",
         "checkin.answered.target_revised": ":pencil2: <@{user}> revised the target: {old} → {new}",
         "checkin.answered.snoozed": ":zzz: <@{user}> snoozed the check-ins until {until}",
-        "checkin.nudge": "<@{owner}>, this check-in of *#{number}* got no answer. A new one is in the channel – "
+        "checkin.nudge": "{owner}, this check-in of *#{number}* got no answer. A new one is in the channel – "
         "a value or one click is enough.",
         "checkin.stale": "*#{number}* {name} has gone three check-ins without an answer and is now marked stale. "
-        "<@{owner}>: report a value, revise the target, or archive it with `/kpi archive {number}`.",
+        "{owner}: report a value, revise the target, or archive it with `/kpi archive {number}`.",
         "checkin.fallback": "Check-in for #{number} {name}",
         "checkin.value_title": "Update value",
         "checkin.value_label": "New value of #{number}",
@@ -334,7 +335,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "period.quarterly": "kvartal",
         "period.off": "vecka",
         "checkin.title": "Avstämning: *#{number}* {name}",
-        "checkin.hello": "<@{owner}>, dags att titta på den här KPI:n igen.",
+        "checkin.no_owner": "ägaren",
+        "checkin.hello": "{owner}, dags att titta på den här KPI:n igen.",
         "checkin.now": "Nuläge mot mål",
         "checkin.no_value": "inget värde rapporterat än",
         "checkin.change": "Sedan förra värdet",
@@ -375,10 +377,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "checkin.answered.target_ok": ":white_check_mark: <@{user}> bekräftade att målet fortfarande stämmer",
         "checkin.answered.target_revised": ":pencil2: <@{user}> ändrade målet: {old} → {new}",
         "checkin.answered.snoozed": ":zzz: <@{user}> sköt upp avstämningarna till {until}",
-        "checkin.nudge": "<@{owner}>, den här avstämningen av *#{number}* fick inget svar. En ny ligger i kanalen – "
+        "checkin.nudge": "{owner}, den här avstämningen av *#{number}* fick inget svar. En ny ligger i kanalen – "
         "ett värde eller ett klick räcker.",
         "checkin.stale": "*#{number}* {name} har gått tre avstämningar utan svar och är nu markerad som inaktuell. "
-        "<@{owner}>: rapportera ett värde, ändra målet eller arkivera den med `/kpi arkivera {number}`.",
+        "{owner}: rapportera ett värde, ändra målet eller arkivera den med `/kpi arkivera {number}`.",
         "checkin.fallback": "Avstämning av #{number} {name}",
         "checkin.value_title": "Uppdatera värde",
         "checkin.value_label": "Nytt värde för #{number}",
@@ -536,7 +538,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "period.quarterly": "kvartal",
         "period.off": "uke",
         "checkin.title": "Oppfølging: *#{number}* {name}",
-        "checkin.hello": "<@{owner}>, på tide å se på denne KPI-en igjen.",
+        "checkin.no_owner": "eieren",
+        "checkin.hello": "{owner}, på tide å se på denne KPI-en igjen.",
         "checkin.now": "Nå mot mål",
         "checkin.no_value": "ingen verdi rapportert ennå",
         "checkin.change": "Siden forrige verdi",
@@ -578,10 +581,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "checkin.answered.target_ok": ":white_check_mark: <@{user}> bekreftet at målet fortsatt stemmer",
         "checkin.answered.target_revised": ":pencil2: <@{user}> endret målet: {old} → {new}",
         "checkin.answered.snoozed": ":zzz: <@{user}> utsatte oppfølgingen til {until}",
-        "checkin.nudge": "<@{owner}>, denne oppfølgingen av *#{number}* fikk ikke svar. En ny ligger i kanalen – "
+        "checkin.nudge": "{owner}, denne oppfølgingen av *#{number}* fikk ikke svar. En ny ligger i kanalen – "
         "en verdi eller ett klikk er nok.",
         "checkin.stale": "*#{number}* {name} har gått tre oppfølginger uten svar og er nå markert som utdatert. "
-        "<@{owner}>: rapporter en verdi, endre målet eller arkiver den med `/kpi arkiver {number}`.",
+        "{owner}: rapporter en verdi, endre målet eller arkiver den med `/kpi arkiver {number}`.",
         "checkin.fallback": "Oppfølging av #{number} {name}",
         "checkin.value_title": "Oppdater verdi",
         "checkin.value_label": "Ny verdi for #{number}",

@@ -78,7 +78,7 @@ def build_checkin_message(
     feasibility = assess_feasibility(
         history, target=kpi.target, deadline=kpi.deadline, today=today, period_days=period_days
     )
-    owner = f"<@{kpi.owner_user_id}>" if is_slack_user_id(kpi.owner_user_id) else "–"
+    owner = owner_mention(kpi, lang)
     title = t(lang, "checkin.title", number=kpi.number, name=echo_mrkdwn(kpi.name, NAME_MAX))
 
     if progress.current is None:
@@ -155,6 +155,14 @@ def build_checkin_message(
     return blocks
 
 
+def owner_mention(kpi: Kpi, language: str | None = None) -> str:
+    """``<@owner>`` (the creator when no owner is set), or the words "the owner": never a broadcast."""
+    for user_id in (kpi.owner_user_id, kpi.creator_user_id):
+        if is_slack_user_id(user_id):
+            return f"<@{user_id}>"
+    return t(language or kpi.language, "checkin.no_owner")
+
+
 def checkin_fallback(kpi: Kpi, language: str | None = None) -> str:
     """The notification text of a check-in (shown where blocks are not)."""
     return t(language or kpi.language, "checkin.fallback", number=kpi.number, name=echo_mrkdwn(kpi.name, NAME_MAX))
@@ -222,11 +230,10 @@ def modal_text(values: dict[str, Any], block_id: str) -> str | None:
 
 def build_nudge(kpi: Kpi) -> str:
     """The reply in an unanswered check-in's thread when the next one is posted."""
-    owner = kpi.owner_user_id if is_slack_user_id(kpi.owner_user_id) else "channel"
-    return t(kpi.language, "checkin.nudge", owner=owner, number=kpi.number)
+    return t(kpi.language, "checkin.nudge", owner=owner_mention(kpi), number=kpi.number)
 
 
 def build_stale_notice(kpi: Kpi) -> str:
     """The one channel post when a KPI's last three check-ins all went unanswered."""
-    owner = kpi.owner_user_id if is_slack_user_id(kpi.owner_user_id) else "–"
-    return t(kpi.language, "checkin.stale", number=kpi.number, name=echo_mrkdwn(kpi.name, NAME_MAX), owner=owner)
+    name = echo_mrkdwn(kpi.name, NAME_MAX)
+    return t(kpi.language, "checkin.stale", number=kpi.number, name=name, owner=owner_mention(kpi))
