@@ -47,10 +47,12 @@ def served(tmp_path: Path) -> Iterator[tuple[Bot, FakeSlack, dict[str, str]]]:
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            output, _ = process.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            output = ""
         fake.stop()
+    assert "check-in tick failed" not in output  # the scheduler inside serve ran its tick without an error
 
 
 def run_due(env: dict[str, str], now: datetime) -> subprocess.CompletedProcess:
@@ -70,6 +72,7 @@ def checkins(fake: FakeSlack) -> list[dict]:
 
 def test_add_then_run_due_posts_one_checkin_mentioning_the_owner_and_a_rerun_posts_none(served) -> None:
     bot, fake, env = served
+    fake.wait_for("auth.test", 2)  # serve's own token check, then the first tick of its check-in scheduler
     fake.timezones["U0ANN"] = "Europe/Oslo"
     added = bot.answer("add Grow online sales from 120 to 150 orders per month by 2027-06-30", channel_id="C0SALES")
     assert "#1" in added
@@ -93,3 +96,47 @@ def test_run_due_without_a_token_stops_with_one_line(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'kpi.db'}"}
     done = run_due(env, datetime.now(UTC))
     assert done.returncode == 2 and "SLACK_BOT_TOKEN" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_run_due_killed_midway_and_run_again_posts_every_checkin_exactly_once(tmp_path: Path) -> None:
+    """The benchmark's --kill-halfway at a small scale, for correctness only (no timing is asserted)."""
+    import os
+    import signal
+
+    from bot.store import make_engine, session_scope, upgrade_database
+    from bot.store import repository as repo
+
+    fake = FakeSlack().start()
+    fake.post_interval = 1.0  # one post per second per channel: the run takes a few seconds, time to kill it
+    fake.server.handle_error = lambda *_: None  # the killed process resets its connections
+    try:
+        env = _env(fake, tmp_path / "kpi.db")
+        url = env["DATABASE_URL"]
+        upgrade_database(url)
+        engine = make_engine(url)
+        with session_scope(engine) as session:
+            repo.get_or_create_workspace(session, "T0AAA")
+            for index in range(12):
+                repo.create_kpi(
+                    session, "T0AAA", name=f"KPI {index}", channel_id=f"C0CH{index % 3}", owner_user_id="U0ANN"
+                )
+        engine.dispose()
+        later = (datetime.now(UTC) + timedelta(days=8)).isoformat()
+        command = [str(KPI_ADVISOR), "checkins", "run-due", "--now", later]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(checkins(fake)) < 6 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert 0 < len(checkins(fake)) < 12
+        for _ in range(5):
+            time.sleep(1.0)
+            rerun = subprocess.run([*command, "--lease", "0.5"], env=env, capture_output=True, text=True, timeout=120)
+            assert rerun.returncode == 0, rerun.stderr
+            if rerun.stdout.startswith("posted 0, reconciled 0"):
+                break
+        numbers = [c["metadata"]["event_payload"]["kpi_number"] for c in checkins(fake)]
+        assert sorted(numbers) == list(range(1, 13))
+    finally:
+        fake.stop()
