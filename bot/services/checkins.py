@@ -24,7 +24,8 @@ from bot.store import repository as repo
 from bot.store.models import Checkin, Kpi
 from bot.store.types import utcnow
 
-SNOOZE = timedelta(days=7)
+# Paused up to and including six days from now, so a weekly check-in snoozed on Monday comes back next Monday.
+SNOOZE = timedelta(days=6)
 HISTORY_FOR_MESSAGE = 12
 
 

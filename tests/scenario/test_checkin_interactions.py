@@ -118,7 +118,8 @@ def test_snooze_pauses_a_week_and_the_next_tick_skips_it(slack: Harness) -> None
     slack.action("checkin_snooze", button(message, "checkin_snooze"))
     assert ":zzz: <@U0ANN> snoozed" in updated_text(slack, 1)
     with session_scope(slack.engine) as session:
-        assert repo.get_kpi(session, "T0AAA", 1).paused_until == date.today() + timedelta(days=7)
+        assert repo.get_kpi(session, "T0AAA", 1).paused_until == date.today() + timedelta(days=6)
+    assert post_checkin(slack, days=15) != message  # the snooze is over a week later: the next check-in comes
 
 
 def test_cadence_pause_resume_and_review_commands(slack: Harness) -> None:
