@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.progress import Point
 from bot.checkins.review import ReviewFindings, review_kpis
-from bot.checkins.schedule import SCHEDULED_CADENCES, Due, next_due, schedule_of, zone
+from bot.checkins.schedule import SCHEDULED_CADENCES, Due, latest_due, next_due, schedule_of, zone
 from bot.grading import grade_goal
 from bot.services.numbers import format_number
 from bot.services.register import NotAllowed, _changeable, can_change
@@ -140,8 +140,14 @@ def set_cadence(
     user_id: str,
     weekday: int | None = None,
     at: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[Kpi, Due | None]:
-    """`/kpi cadence N …`: change how often (and when) the KPI is checked in; returns it and its next check-in."""
+    """`/kpi cadence N …`: change how often (and when) the KPI is checked in; returns it and its next check-in.
+
+    The new rhythm starts with its next occurrence: the period already under way is marked skipped, or switching
+    from weekly to monthly mid-month would post a "monthly" check-in at once, a day after the weekly one.
+    """
+    now = now or utcnow()
     with session_scope(engine) as session:
         _changeable(session, team_id, number, user_id)
         fields: dict[str, object] = {"cadence": cadence}
@@ -151,7 +157,20 @@ def set_cadence(
             fields["checkin_time"] = at
         kpi = repo.update_kpi(session, team_id, number, changed_by=user_id, **fields)
         schedule = schedule_of(kpi.cadence, kpi.checkin_weekday, kpi.checkin_time, kpi.timezone)
-        return kpi, next_due(schedule, utcnow()) if schedule else None
+        if schedule is None:
+            return kpi, None
+        current = latest_due(schedule, now, not_before=kpi.created_at)
+        if current is not None and kpi.channel_id:
+            repo.claim_period(
+                session,
+                kpi.id,
+                current.period_key,
+                current.due_at,
+                f"cadence:{user_id}",
+                channel_id=kpi.channel_id,
+                skip=True,
+            )
+        return kpi, next_due(schedule, now)
 
 
 def pause(engine: Engine, team_id: str, number: int, until: date | None, *, user_id: str) -> Kpi:

@@ -162,3 +162,14 @@ def test_rate_limits_are_waited_out_and_every_checkin_still_arrives_once(engine:
     summary = tick(engine, fake, days=8, interval=0.0)  # no pacing of our own: only 429s slow us down
     assert summary.posted == 3 and fake.of("rate_limited")
     assert len(checkins_posted(fake)) == 3
+
+
+def test_a_new_cadence_starts_with_its_next_occurrence_not_at_once(engine: Engine, fake: FakeSlack) -> None:
+    from bot.services.checkins import set_cadence
+
+    add_kpi(engine, "Orders", creator_user_id="U0ANN")
+    assert tick(engine, fake, days=40).posted == 1
+    _, upcoming = set_cadence(engine, TEAM, 1, "monthly", user_id="U0ANN", now=utcnow() + timedelta(days=40))
+    assert upcoming.due_at > utcnow() + timedelta(days=40)
+    assert tick(engine, fake, days=40).posted == 0  # this month's "monthly" period is under way: skipped
+    assert tick(engine, fake, days=80).posted == 1
