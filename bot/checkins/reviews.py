@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from bot.checkins.review import review_kpis
 from bot.checkins.schedule import latest_due, schedule_of
-from bot.checkins.tick import ChannelLane, ClientFor, TickSummary
+from bot.checkins.tick import ChannelLane, ClientFor, StillRateLimited, TickSummary
 from bot.slack.blocks.review import build_review
 from bot.slack.i18n import t
 from bot.store import repository as repo
@@ -81,7 +81,7 @@ async def post_due_reviews(
                 blocks=blocks,
                 text=t(lang, "review.title", channel=f"<#{channel}>"),
             )
-        except SlackApiError as error:
+        except (SlackApiError, StillRateLimited) as error:
             log.error("posting the review of %s failed: %s", channel, error)
             summary.failed += 1
             return

@@ -164,6 +164,10 @@ def _retry_after(error: SlackApiError) -> float:
         return 1.0
 
 
+class StillRateLimited(Exception):
+    """Slack kept answering 429: the post is left claimed, and a later tick finishes it (after the lease)."""
+
+
 class ChannelLane:
     """Posts to one channel no faster than Slack allows: spaced by the interval, waiting out any 429."""
 
@@ -188,7 +192,7 @@ class ChannelLane:
                 continue
             self.ready_at = loop.time() + self.interval
             return response
-        raise SlackApiError(f"{method} still rate limited after {MAX_RATE_LIMITED_RETRIES} tries", {"ok": False})
+        raise StillRateLimited(f"{method} still rate limited after {MAX_RATE_LIMITED_RETRIES} tries")
 
 
 async def _post_item(
@@ -219,6 +223,10 @@ async def _post_item(
             metadata=checkin_metadata(checkin_id, item.due.period_key, kpi.number),
             unfurl_links=False,
         )
+    except StillRateLimited as error:
+        log.warning("check-in %s of #%s left for a later tick: %s", checkin_id, kpi.number, error)
+        summary.failed += 1
+        return
     except SlackApiError as error:
         log.error("posting check-in %s of #%s to %s failed: %s", checkin_id, kpi.number, channel, error)
         await asyncio.to_thread(_give_up, engine, item.team_id, checkin_id)
@@ -238,7 +246,7 @@ async def _post_item(
         if escalation.became_stale:
             await lane.call("chat_postMessage", channel=channel, text=build_stale_notice(kpi))
             summary.stale += 1
-    except SlackApiError as error:  # the check-in itself is posted and recorded; a lost nudge is not fatal
+    except (SlackApiError, StillRateLimited) as error:  # the check-in is posted and recorded; a lost nudge is not fatal
         log.warning("escalating #%s in %s failed: %s", kpi.number, channel, error)
 
 

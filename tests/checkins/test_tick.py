@@ -173,3 +173,29 @@ def test_a_new_cadence_starts_with_its_next_occurrence_not_at_once(engine: Engin
     assert upcoming.due_at > utcnow() + timedelta(days=40)
     assert tick(engine, fake, days=40).posted == 0  # this month's "monthly" period is under way: skipped
     assert tick(engine, fake, days=80).posted == 1
+
+
+def test_a_refused_post_is_given_up_but_one_still_rate_limited_stays_claimed_for_later(
+    engine: Engine, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.checkins import tick as tick_module
+
+    add_kpi(engine, "Gone", channel="C0GONE")
+    fake.failures["chat.postMessage"] = "channel_not_found"
+    refused = tick(engine, fake, days=8)
+    assert (refused.posted, refused.failed) == (0, 1)
+    with session_scope(engine) as session:
+        assert repo.latest_checkin(session, TEAM, 1).status == "skipped"  # not retried every minute forever
+
+    del fake.failures["chat.postMessage"]
+    monkeypatch.setattr(tick_module, "MAX_RATE_LIMITED_RETRIES", 1)
+    fake.post_interval = 100.0
+    add_kpi(engine, "A", channel="C0BUSY")
+    add_kpi(engine, "B", channel="C0BUSY")
+    limited = tick(engine, fake, days=8, interval=0.0)
+    assert (limited.posted, limited.failed) == (1, 1)
+    with session_scope(engine) as session:
+        statuses = sorted(
+            (c.status, c.message_ts is None) for c in (repo.latest_checkin(session, TEAM, n) for n in (2, 3))
+        )
+        assert statuses == [("claimed", True), ("posted", False)]
