@@ -53,7 +53,25 @@ CHANNEL_INTERVAL_SECONDS = 1.0  # chat.postMessage: about one message per second
 DEFAULT_LEASE = timedelta(minutes=2)  # a claim older than this with no message ts is presumed abandoned
 MAX_CHANNELS_AT_ONCE = 128
 MAX_RATE_LIMITED_RETRIES = 8
-HISTORY_SLACK = timedelta(minutes=5)  # look this far before the claim in the channel history (clock skew)
+HISTORY_SLACK = timedelta(minutes=5)
+# Answers that will not change by trying again: the check-in of this period is given up (status skipped).
+REFUSED_FOR_GOOD = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "msg_too_long",
+        "msg_blocks_too_long",
+        "no_text",
+        "restricted_action",
+        "cannot_reply_to_message",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "missing_scope",
+    }
+)  # look this far before the claim in the channel history (clock skew)
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
 
@@ -201,9 +219,8 @@ async def _post_item(
     kpi = item.kpi
     checkin_id = item.checkin_id
     if checkin_id is None:
-        paused = kpi.paused_until is not None and item.due.due_at.astimezone(zone(kpi.timezone)).date() <= (
-            kpi.paused_until
-        )
+        local_due = item.due.due_at.astimezone(zone(kpi.timezone)).date()
+        paused = kpi.paused_until is not None and local_due <= kpi.paused_until
         checkin_id = await asyncio.to_thread(_claim, engine, item, worker, paused)
         if checkin_id is None:
             summary.skipped += 1  # another tick (or replica) has it
@@ -228,12 +245,22 @@ async def _post_item(
         summary.failed += 1
         return
     except SlackApiError as error:
-        log.error("posting check-in %s of #%s to %s failed: %s", checkin_id, kpi.number, channel, error)
-        await asyncio.to_thread(_give_up, engine, item.team_id, checkin_id)
         summary.failed += 1
+        if error.response.get("error") in REFUSED_FOR_GOOD:
+            log.error("Slack refused check-in %s of #%s in %s: %s", checkin_id, kpi.number, channel, error)
+            await asyncio.to_thread(_give_up, engine, item.team_id, checkin_id)
+        else:  # a server-side hiccup: the claim stays, and a tick after the lease looks for it and posts it
+            log.warning("check-in %s of #%s left for a later tick: %s", checkin_id, kpi.number, error)
         return
     escalation = await asyncio.to_thread(_record, engine, checkin_id, response["ts"], channel)
     summary.posted += 1
+    await _escalate(lane, kpi, channel, escalation, summary)
+
+
+async def _escalate(
+    lane: ChannelLane, kpi: Kpi, channel: str, escalation: repo.Escalation, summary: TickSummary
+) -> None:
+    """Post what recording a check-in decided: a nudge in the previous one's thread, the one stale notice."""
     try:
         if escalation.nudge_thread_ts and escalation.nudge_channel:
             await lane.call(
@@ -296,8 +323,9 @@ async def _run_channel(
                 summary.skipped += 1
                 continue
             if checkin.id in posted:
-                await asyncio.to_thread(_record, engine, checkin.id, posted[checkin.id], channel)
+                escalation = await asyncio.to_thread(_record, engine, checkin.id, posted[checkin.id], channel)
                 summary.reconciled += 1
+                await _escalate(lane, kpi, channel, escalation, summary)
             else:
                 due = Due(checkin.period_key, checkin.due_at)
                 items.insert(0, _Item(team_id, kpi, due, history, checkin_id=checkin.id))

@@ -186,6 +186,11 @@ def test_a_refused_post_is_given_up_but_one_still_rate_limited_stays_claimed_for
     assert (refused.posted, refused.failed) == (0, 1)
     with session_scope(engine) as session:
         assert repo.latest_checkin(session, TEAM, 1).status == "skipped"  # not retried every minute forever
+    add_kpi(engine, "Hiccup", channel="C0HICCUP")
+    fake.failures["chat.postMessage"] = "internal_error"
+    assert tick(engine, fake, days=8).failed == 1
+    with session_scope(engine) as session:
+        assert repo.latest_checkin(session, TEAM, 2).status == "claimed"  # left for a tick after the lease
 
     del fake.failures["chat.postMessage"]
     monkeypatch.setattr(tick_module, "MAX_RATE_LIMITED_RETRIES", 1)
