@@ -74,7 +74,7 @@ def test_a_target_far_beyond_the_trend_is_called_out_in_swedish() -> None:
         kpi(target=900.0, language="sv"), weekly(100, 104, 109, 112), checkin_id=1, today=TODAY
     )
     text = shown(blocks)
-    assert "långt över allt historiken visar" in text and "Efter plan" in text and "Uppdatera värde" in text
+    assert "långt över allt historiken visar" in text and "Ligger efter" in text and "Uppdatera värde" in text
 
 
 def test_no_values_yet_and_a_stale_kpi() -> None:
