@@ -4,6 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/checkin_fanout.py                  # 2,000 KPIs in 100 channels, all due at once
     .venv/bin/python bench/checkin_fanout.py --kill-halfway   # SIGKILL run-due halfway, rerun until done
+    .venv/bin/python bench/checkin_fanout.py --replicas 2     # two run-due processes at once
 
 The fake Web API allows one chat.postMessage per second per channel and answers 429 with Retry-After beyond it,
 so 20 check-ins per channel need at least ~20 s however clever the client: that is the floor the elapsed time is
@@ -90,6 +91,7 @@ def main() -> int:
     parser.add_argument("--channels", type=int, default=100)
     parser.add_argument("--kill-halfway", action="store_true", help="SIGKILL the run at half the posts, then rerun")
     parser.add_argument("--lease", type=float, default=2.0, help="--lease for the reruns after the kill (seconds)")
+    parser.add_argument("--replicas", type=int, default=1, help="start this many run-due processes at once")
     args = parser.parse_args()
 
     per_channel = -(-args.kpis // args.channels)
@@ -123,8 +125,10 @@ def main() -> int:
                     break
                 time.sleep(args.lease)
         else:
-            out, err = process.communicate()
-            print(out.strip() or err.strip())
+            others = [run_due(env, now) for _ in range(args.replicas - 1)]
+            for each in (process, *others):
+                out, err = each.communicate()
+                print(out.strip() or err.strip())
         elapsed = time.monotonic() - started
     fake.stop()
 

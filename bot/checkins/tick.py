@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import random
 import socket
 import uuid
 from collections import defaultdict
@@ -52,7 +53,8 @@ log = logging.getLogger(__name__)
 CHANNEL_INTERVAL_SECONDS = 1.0  # chat.postMessage: about one message per second per channel
 DEFAULT_LEASE = timedelta(minutes=2)  # a claim older than this with no message ts is presumed abandoned
 MAX_CHANNELS_AT_ONCE = 128
-MAX_RATE_LIMITED_RETRIES = 8
+MAX_RATE_LIMITED_RETRIES = 20
+RETRY_JITTER_SECONDS = 0.25  # replicas sharing a channel's budget must not all retry at the same instant
 HISTORY_SLACK = timedelta(minutes=5)
 # Answers that will not change by trying again: the check-in of this period is given up (status skipped).
 REFUSED_FOR_GOOD = frozenset(
@@ -206,7 +208,7 @@ class ChannelLane:
             except SlackApiError as error:
                 if error.response.status_code != 429:
                     raise
-                self.ready_at = loop.time() + _retry_after(error)
+                self.ready_at = loop.time() + _retry_after(error) + random.uniform(0, RETRY_JITTER_SECONDS)
                 continue
             self.ready_at = loop.time() + self.interval
             return response
