@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.progress import Point
 from bot.checkins.review import ReviewFindings, review_kpis
-from bot.checkins.schedule import SCHEDULED_CADENCES, Due, latest_due, next_due, schedule_of, zone
+from bot.checkins.schedule import Due, latest_due, next_due, schedule_of, zone
 from bot.grading import grade_goal
 from bot.services.numbers import format_number
 from bot.services.register import NotAllowed, _changeable, can_change
@@ -198,7 +198,6 @@ def channel_review(
 
 
 __all__ = [
-    "SCHEDULED_CADENCES",
     "AnsweredCheckin",
     "channel_review",
     "confirm_target",
