@@ -32,6 +32,13 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    """The default listen backlog (5) drops connections when a client opens a hundred at once (the check-in
+    fan-out does), and the kernel's SYN retries then stall them for seconds: not a delay Slack would cause."""
+
+    request_queue_size = 1024
+
+
 class FakeSlack:
     """A threaded HTTP server playing the Slack Web API and response URLs."""
 
@@ -86,7 +93,7 @@ class FakeSlack:
             do_GET = _handle
             do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
