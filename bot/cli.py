@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 LANGS = ("en", "sv", "nb")
@@ -180,13 +180,68 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         if workers > 1 and not settings.socket_mode:
             _run_event_loop(verify_slack(settings))
-            run_workers(settings, host=args.host, workers=workers, log_level=args.log_level)
+            checkins = not args.no_checkins
+            run_workers(settings, host=args.host, workers=workers, log_level=args.log_level, checkins=checkins)
         else:
-            _run_event_loop(run(settings, host=args.host, log_level=args.log_level))
+            _run_event_loop(run(settings, host=args.host, log_level=args.log_level, checkins=not args.no_checkins))
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _instant(raw: str) -> datetime:
+    """An ISO-8601 instant for --now; a time without a zone is read as UTC."""
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date or time: {raw!r} (e.g. 2026-12-01T09:30Z)") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def cmd_checkins_run_due(args: argparse.Namespace) -> int:
+    """Post the check-ins due now (or at --now) once, print one summary line; exit 1 when some failed."""
+    from datetime import timedelta
+
+    from .settings import ConfigError, settings_from_env
+
+    try:
+        settings = settings_from_env(serving=False, port=0)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    problem = _upgrade(settings.database_url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    import logging
+
+    import aiohttp
+    from slack_sdk.errors import SlackApiError
+
+    from .checkins.runner import run_due
+    from .store import make_engine
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = make_engine(settings.database_url)
+    result: list = []
+
+    async def main() -> None:
+        result.append(await run_due(settings, engine, now=args.now, lease=timedelta(seconds=args.lease)))
+
+    try:
+        _run_event_loop(main())
+    except SlackApiError as error:
+        print(f"error: Slack refused the request ({error.response.get('error', 'refused')})", file=sys.stderr)
+        return 2
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        print(f"error: cannot reach Slack at {settings.slack_api_url}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    summary = result[0]
+    print(summary.line(), flush=True)
+    return 1 if summary.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,7 +281,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="HTTP worker processes (default: $WEB_CONCURRENCY, else 1); about one per CPU core under load",
     )
     serve.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info")
+    serve.add_argument("--no-checkins", action="store_true", help="do not run the check-in scheduler in this process")
     serve.set_defaults(func=cmd_serve)
+
+    checkins = sub.add_parser("checkins", help="scheduled KPI check-ins")
+    checkins_sub = checkins.add_subparsers(dest="checkins_command", required=True)
+    run_due = checkins_sub.add_parser("run-due", help="post the check-ins that are due, once (like one scheduler tick)")
+    run_due.add_argument("--now", type=_instant, help="act as if it were this ISO-8601 time (default: now)")
+    run_due.add_argument(
+        "--lease",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="after how long an unconfirmed claim of another run counts as abandoned (default: 120)",
+    )
+    run_due.set_defaults(func=cmd_checkins_run_due)
 
     db = sub.add_parser("db", help="manage the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -52,6 +52,7 @@ class Settings:
 
 
 # The scopes the bot asks for on install; manifest.yml lists the same ones (tests/slack/test_manifest.py checks).
+# channels:history and groups:history let the check-in scheduler find its own posts (message metadata) after a crash.
 BOT_SCOPES = (
     "app_mentions:read",
     "channels:history",
@@ -65,8 +66,14 @@ BOT_SCOPES = (
 )
 
 
-def settings_from_env(environ: Mapping[str, str] | None = None, *, port: int | None = None) -> Settings:
-    """Return the settings in ``environ`` (default: the process environment) or raise ConfigError with one line."""
+def settings_from_env(
+    environ: Mapping[str, str] | None = None, *, port: int | None = None, serving: bool = True
+) -> Settings:
+    """Return the settings in ``environ`` (default: the process environment) or raise ConfigError with one line.
+
+    ``serving=False`` is for commands that only call the Web API (`checkins run-due`): they receive no requests
+    from Slack, so they need no signing secret.
+    """
     env = os.environ if environ is None else environ
 
     def get(name: str) -> str | None:
@@ -83,7 +90,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, *, port: int | N
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         raise ConfigError(f"{missing} is not set: the OAuth install flow needs both SLACK_CLIENT_ID and it")
     oauth = bool(client_id and client_secret)
-    if not signing_secret and not app_token:
+    if serving and not signing_secret and not app_token:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy it from your app's Basic Information page "
             "(or set SLACK_APP_TOKEN for Socket Mode)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 # alias -> (subcommand, language hint or None when the word is shared)
 _ALIASES: dict[str, tuple[str, str | None]] = {}
@@ -44,7 +45,31 @@ _alias("archive", "en", "archive")
 _alias("archive", "sv", "arkivera")
 _alias("archive", "nb", "arkiver")
 
-SUBCOMMANDS = ("help", "check", "add", "list", "show", "update", "edit", "archive")
+_alias("cadence", "en", "cadence", "schedule")
+_alias("cadence", None, "kadens", "frekvens")
+_alias("pause", "en", "pause", "snooze")
+_alias("pause", "sv", "pausa")
+_alias("resume", "en", "resume", "unpause")
+_alias("resume", "sv", "återuppta")
+_alias("resume", "nb", "gjenoppta")
+_alias("review", "en", "review")
+_alias("review", "sv", "översyn")
+_alias("review", "nb", "gjennomgang")
+
+SUBCOMMANDS = (
+    "help",
+    "check",
+    "add",
+    "list",
+    "show",
+    "update",
+    "edit",
+    "archive",
+    "cadence",
+    "pause",
+    "resume",
+    "review",
+)
 _NUMBER_ARG = re.compile(r"#?(\d{1,9})")
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
 _LIST_SCOPES = {
@@ -108,6 +133,73 @@ def parse_list_scope(text: str) -> tuple[str, str | None]:
     if mention:
         return "user", mention.group(1)
     return _LIST_SCOPES.get(stripped.casefold().split()[0], "unknown"), None
+
+
+_CADENCE_WORDS = {
+    **{c: c for c in ("daily", "weekly", "biweekly", "monthly", "quarterly", "off")},
+    "fortnightly": "biweekly",
+    "none": "off",
+    "dagligen": "daily",
+    "daglig": "daily",
+    "veckovis": "weekly",
+    "ukentlig": "weekly",
+    "varannan": "biweekly",
+    "annenhver": "biweekly",
+    "månadsvis": "monthly",
+    "månedlig": "monthly",
+    "kvartalsvis": "quarterly",
+    "av": "off",
+}
+_WEEKDAY_WORDS = {
+    0: ("mon", "monday", "mån", "måndag", "man", "mandag"),
+    1: ("tue", "tuesday", "tis", "tisdag", "tir", "tirsdag"),
+    2: ("wed", "wednesday", "ons", "onsdag"),
+    3: ("thu", "thursday", "tor", "torsdag"),
+    4: ("fri", "friday", "fre", "fredag"),
+}
+_WEEKDAYS = {word: day for day, words in _WEEKDAY_WORDS.items() for word in words}
+_TIME = re.compile(r"([01]?\d|2[0-3])(?:[:.]([0-5]\d))?")
+_UNTIL_WORDS = ("until", "till", "til", "to", "tom", "t.o.m.")
+
+
+@dataclass(frozen=True)
+class CadenceArgs:
+    """`/kpi cadence N <cadence> [weekday] [HH:MM]`; ``cadence`` None when the words were not understood."""
+
+    cadence: str | None
+    weekday: int | None = None
+    at: str | None = None
+
+
+def parse_cadence(text: str) -> CadenceArgs:
+    """Read the words after the KPI number of `/kpi cadence` (en, sv and nb words; weekends are not offered)."""
+    words = text.casefold().replace(",", " ").split()
+    if not words or words[0] not in _CADENCE_WORDS:
+        return CadenceArgs(None)
+    weekday: int | None = None
+    at: str | None = None
+    for word in words[1:]:
+        time_match = _TIME.fullmatch(word)
+        if word.rstrip(".") in _WEEKDAYS and weekday is None:
+            weekday = _WEEKDAYS[word.rstrip(".")]
+        elif time_match and at is None:
+            at = f"{int(time_match.group(1)):02d}:{time_match.group(2) or '00'}"
+        else:
+            return CadenceArgs(None)
+    return CadenceArgs(_CADENCE_WORDS[words[0]], weekday, at)
+
+
+def parse_pause_until(text: str) -> date | None:
+    """The date in `/kpi pause N until 2027-01-07` (the "until" word is optional, in any of our languages)."""
+    words = text.strip().split()
+    if words and words[0].casefold() in _UNTIL_WORDS:
+        words = words[1:]
+    if len(words) != 1:
+        return None
+    try:
+        return date.fromisoformat(words[0])
+    except ValueError:
+        return None
 
 
 def is_slack_user_id(value: str | None) -> bool:

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from bot.settings import settings_from_env
 from bot.slack.app import check_token, create_app
-from bot.slack.runner import LOG_FORMAT, LOG_LEVEL_VARIABLE
+from bot.slack.runner import CHECKINS_VARIABLE, LOG_FORMAT, LOG_LEVEL_VARIABLE
 from bot.slack.server import create_web_app
 from bot.store import make_engine
 
@@ -33,9 +33,16 @@ def create_asgi_app() -> Starlette:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await check_token(app)  # before the first request, so no request waits for auth.test
+        scheduler = None
+        if os.environ.get(CHECKINS_VARIABLE):
+            from bot.checkins.runner import start_scheduler
+
+            scheduler = start_scheduler(settings, engine)
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             engine.dispose()
 
     return create_web_app(app, engine, lifespan=lifespan)

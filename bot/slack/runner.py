@@ -15,6 +15,7 @@ from bot.slack.server import create_web_app, serve_socket_mode
 from bot.store import make_engine
 
 LOG_LEVEL_VARIABLE = "KPI_ADVISOR_LOG_LEVEL"
+CHECKINS_VARIABLE = "KPI_ADVISOR_WORKER_RUNS_CHECKINS"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -41,8 +42,10 @@ async def verify_slack(settings: Settings) -> None:
         engine.dispose()
 
 
-def run_workers(settings: Settings, *, host: str, workers: int, log_level: str = "info") -> None:
-    """Serve HTTP from ``workers`` processes on one port (``bot.slack.workers``), until SIGTERM or SIGINT.
+def run_workers(settings: Settings, *, host: str, workers: int, log_level: str = "info", checkins: bool = True) -> None:
+    """Serve HTTP from ``workers`` processes on one port (``bot.slack.workers``), until SIGTERM or SIGINT; with
+    ``checkins`` the first worker also runs the check-in scheduler (one ticking process is enough, though claims
+    would keep several from posting twice).
 
     Each worker builds its own app from the environment (``bot.slack.asgi``); call ``verify_slack`` first so a bad
     token stops start-up with one line instead of N crashing workers.
@@ -59,17 +62,23 @@ def run_workers(settings: Settings, *, host: str, workers: int, log_level: str =
     os.environ[LOG_LEVEL_VARIABLE] = log_level  # the workers are new processes: they read it in create_asgi_app
     logging.getLogger(__name__).info("serving on %s:%s with %s worker processes", host, port, workers)
     try:
-        Supervisor(host, port, workers, log_level).run()
+        Supervisor(host, port, workers, log_level, scheduler=checkins).run()
     finally:
         reserved.close()
 
 
-async def run(settings: Settings, *, host: str, log_level: str = "info") -> None:
-    """Build the app on the configured database and serve until interrupted."""
+async def run(settings: Settings, *, host: str, log_level: str = "info", checkins: bool = True) -> None:
+    """Build the app on the configured database and serve until interrupted; with ``checkins``, the check-in
+    scheduler ticks in the same event loop."""
     engine = make_engine(settings.database_url)
+    scheduler = None
     try:
         app = create_app(settings, engine)
         await _verify_token(app, settings)
+        if checkins:
+            from bot.checkins.runner import start_scheduler
+
+            scheduler = start_scheduler(settings, engine)
         if settings.socket_mode:
             await serve_socket_mode(app, settings)
             return
@@ -89,4 +98,6 @@ async def run(settings: Settings, *, host: str, log_level: str = "info") -> None
         except SystemExit:  # uvicorn exits when it cannot bind the port; its log says why
             raise StartupError(f"cannot listen on {host}:{settings.port}") from None
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         engine.dispose()

@@ -52,9 +52,14 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 APP_FACTORY = "bot.slack.asgi:create_asgi_app"
 
 
-def worker_main(factory: str, host: str, port: int, log_level: str) -> None:
-    """One worker process: its own socket, its own app from ``factory`` ("module:function"), uvicorn until SIGTERM."""
+def worker_main(factory: str, host: str, port: int, log_level: str, scheduler: bool = False) -> None:
+    """One worker process: its own socket, its own app from ``factory`` ("module:function"), uvicorn until SIGTERM.
+    ``scheduler`` tells the app (through the environment, which the factory reads) to run the check-in scheduler."""
     import uvicorn
+
+    from bot.slack.runner import CHECKINS_VARIABLE
+
+    os.environ[CHECKINS_VARIABLE] = "1" if scheduler else ""
 
     config = uvicorn.Config(
         factory,
@@ -76,17 +81,22 @@ def worker_main(factory: str, host: str, port: int, log_level: str) -> None:
 
 
 class Supervisor:
-    """Starts ``count`` workers, restarts one that dies, and stops them all on SIGTERM or SIGINT."""
+    """Starts ``count`` workers, restarts one that dies, and stops them all on SIGTERM or SIGINT. With
+    ``scheduler`` the first worker (and whichever replaces it) runs the check-in scheduler."""
 
-    def __init__(self, host: str, port: int, count: int, log_level: str, factory: str = APP_FACTORY) -> None:
+    def __init__(
+        self, host: str, port: int, count: int, log_level: str, factory: str = APP_FACTORY, scheduler: bool = False
+    ) -> None:
         self._args = (factory, host, port, log_level)
+        self._scheduler = scheduler
         self._count = count
         self._context: Any = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited event loop
         self._processes: list[Any] = []
         self._stopping = False
 
-    def _start(self) -> Any:
-        process = self._context.Process(target=worker_main, args=self._args, name="kpi-advisor-worker")
+    def _start(self, index: int) -> Any:
+        args = (*self._args, self._scheduler and index == 0)
+        process = self._context.Process(target=worker_main, args=args, name=f"kpi-advisor-worker-{index}")
         process.start()
         return process
 
@@ -99,13 +109,13 @@ class Supervisor:
     def run(self) -> None:
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self._processes = [self._start() for _ in range(self._count)]
+            self._processes = [self._start(index) for index in range(self._count)]
             while not self._stopping:
                 for index, process in enumerate(self._processes):
                     if not process.is_alive() and not self._stopping:
                         log.error("worker %s exited with %s; starting a new one", process.pid, process.exitcode)
                         time.sleep(RESTART_DELAY_SECONDS)
-                        self._processes[index] = self._start()
+                        self._processes[index] = self._start(index)
                 time.sleep(0.2)
             for process in self._processes:
                 process.join(timeout=30)

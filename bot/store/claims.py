@@ -13,12 +13,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.store.errors import CheckinNotFound
-from bot.store.models import CHECKIN_STATUSES, Checkin, Kpi, ProcessedEvent, Workspace
+from bot.store.models import CHECKIN_ANSWERS, CHECKIN_STATUSES, Checkin, Kpi, ProcessedEvent, Workspace
 from bot.store.scoping import insert_if_absent, scoped_kpi
 from bot.store.types import utcnow
 
 CHECKIN_UPDATABLE_FIELDS = frozenset(
-    {"posted_at", "channel_id", "message_ts", "status", "answered_by", "answered_at", "nudged_at"}
+    {"posted_at", "channel_id", "message_ts", "status", "answered_by", "answered_at", "nudged_at", "answer"}
 )
 
 
@@ -117,5 +117,30 @@ def update_checkin(session: Session, team_id: str, checkin_id: int, **fields: An
         raise CheckinNotFound(team_id, checkin_id)
     for field, value in fields.items():
         setattr(checkin, field, value)
+    session.flush()
+    return checkin
+
+
+def answer_checkin(session: Session, team_id: str, checkin_id: int, answer: str, user_id: str) -> Checkin:
+    """Record the owner's answer to a check-in (a value, "target still right", a revision, a snooze).
+
+    Any answer shows the KPI is looked after again, so it clears ``stale``; a confirmed or revised target counts
+    as revisiting it (``last_revisited_at``), which the periodic review looks at.
+    """
+    if answer not in CHECKIN_ANSWERS:
+        raise ValueError(f"a check-in answer must be one of {', '.join(CHECKIN_ANSWERS)}, not {answer!r}")
+    checkin = get_checkin(session, team_id, checkin_id)
+    if checkin is None:
+        raise CheckinNotFound(team_id, checkin_id)
+    now = utcnow()
+    checkin.status = "answered"
+    checkin.answer = answer
+    checkin.answered_by = user_id
+    checkin.answered_at = now
+    kpi = session.get(Kpi, checkin.kpi_id)
+    if kpi is not None:
+        kpi.stale = False
+        if answer in ("target_ok", "target_revised"):
+            kpi.last_revisited_at = now
     session.flush()
     return checkin

@@ -41,6 +41,7 @@ KPI_STATUSES = ("active", "paused", "archived")
 LANGUAGES = ("en", "sv", "nb")
 VALUE_SOURCES = ("command", "modal", "checkin")
 CHECKIN_STATUSES = ("claimed", "posted", "answered", "missed", "skipped")
+CHECKIN_ANSWERS = ("value", "target_ok", "target_revised", "snoozed")
 TURN_ROLES = ("user", "bot")
 
 
@@ -162,6 +163,11 @@ class Checkin(Base):
     __table_args__ = (
         UniqueConstraint("kpi_id", "period_key"),
         _one_of("status", CHECKIN_STATUSES, "status_allowed"),
+        CheckConstraint(
+            "answer IS NULL OR answer IN ({})".format(", ".join(f"'{a}'" for a in CHECKIN_ANSWERS)),
+            name="answer_allowed",
+        ),
+        Index("ix_checkins_status_claimed_at", "status", "claimed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +183,21 @@ class Checkin(Base):
     answered_by: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(16))
+
+
+class ChannelReview(Base):
+    """The periodic review of one channel's KPI set; the unique (workspace, channel, period) row is its claim."""
+
+    __tablename__ = "channel_reviews"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    period_key: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class Conversation(Base):

@@ -275,6 +275,8 @@ def test_several_workers_share_the_port_and_stop_together(tmp_path: Path) -> Non
         process.terminate()
         assert process.wait(timeout=30) == 0
         fake.stop()
+    output = process.stdout.read()
+    assert "Traceback" not in output and "ERROR" not in output, output
     assert len(workers) == 2
     assert not [pid for pid in workers if _running(pid)], "a worker outlived serve"
 

@@ -16,6 +16,7 @@ EXPECTED_TABLES = {
     "conversations",
     "conversation_turns",
     "processed_events",
+    "channel_reviews",
 }
 
 

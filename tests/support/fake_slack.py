@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 import uuid
@@ -31,6 +32,13 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    """The default listen backlog (5) drops connections when a client opens a hundred at once (the check-in
+    fan-out does), and the kernel's SYN retries then stall them for seconds: not a delay Slack would cause."""
+
+    request_queue_size = 1024
+
+
 class FakeSlack:
     """A threaded HTTP server playing the Slack Web API and response URLs."""
 
@@ -38,6 +46,13 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.locales: dict[str, str] = {}
         self.failures: dict[str, str] = {}
+        self.timezones: dict[str, str] = {}
+        # Messages as Slack keeps them, per channel (oldest first): what conversations.history reads back.
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        # With a value, chat.postMessage allows one message per this many seconds per channel, else 429.
+        self.post_interval: float | None = None
+        self._last_post: dict[str, float] = {}
+        self._last_ts = 0.0
         self._lock = threading.Condition()
         fake = self
 
@@ -59,10 +74,17 @@ class FakeSlack:
                         args.update(dict(parse_qsl(raw.decode())))
                 path = parsed.path.strip("/")
                 method = "response_url" if path.startswith("response/") else path.rsplit("/", 1)[-1]
-                body = fake.answer(method, args)
-                fake.record(Call(method, args, dict(self.headers.items())))
-                data = json.dumps(body).encode()
-                self.send_response(200)
+                retry_after = fake.rate_limited(method, args)
+                if retry_after is not None:
+                    fake.record(Call("rate_limited", {"method": method, **args}, dict(self.headers.items())))
+                    data = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                    self.send_response(429)
+                    self.send_header("Retry-After", str(retry_after))
+                else:
+                    body = fake.answer(method, args)
+                    fake.record(Call(method, args, dict(self.headers.items())))
+                    data = json.dumps(body).encode()
+                    self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -71,7 +93,7 @@ class FakeSlack:
             do_GET = _handle
             do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -100,9 +122,16 @@ class FakeSlack:
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": HOME_TEAM, "team": "Home"}
         if method == "users.info":
             user = args.get("user", "")
-            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+            found = {"id": user, "locale": self.locales.get(user, "en-US")}
+            if user in self.timezones:
+                found["tz"] = self.timezones[user]
+            return {"ok": True, "user": found}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": f"{time.time():.6f}"}
+            return {"ok": True, "channel": args.get("channel"), "ts": self.keep_message(args)}
+        if method == "chat.update":
+            return self.update_message(args)
+        if method == "conversations.history":
+            return self.history(args)
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V" + uuid.uuid4().hex[:8].upper()}}
         return {"ok": True}
@@ -122,6 +151,51 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+
+    def rate_limited(self, method: str, args: dict[str, Any]) -> int | None:
+        """Seconds to wait (for Retry-After) when this post comes too soon after the channel's last one."""
+        if method != "chat.postMessage" or self.post_interval is None:
+            return None
+        channel = str(args.get("channel"))
+        with self._lock:
+            now = time.monotonic()
+            last = self._last_post.get(channel)
+            if last is not None and now - last < self.post_interval:
+                return max(1, math.ceil(self.post_interval - (now - last)))
+            self._last_post[channel] = now
+            return None
+
+    def keep_message(self, args: dict[str, Any]) -> str:
+        """Store a posted message (with its metadata, as Slack does) and return its unique ts."""
+        with self._lock:
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            ts = f"{self._last_ts:.6f}"
+            message = {"type": "message", "ts": ts, "text": args.get("text"), "blocks": args.get("blocks")}
+            for key in ("metadata", "thread_ts"):
+                if args.get(key):
+                    value = args[key]
+                    message[key] = json.loads(value) if isinstance(value, str) else value
+            self.messages.setdefault(str(args.get("channel")), []).append(message)
+            return ts
+
+    def update_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            for message in self.messages.get(str(args.get("channel")), []):
+                if message["ts"] == args.get("ts"):
+                    message.update(text=args.get("text"), blocks=args.get("blocks"))
+                    return {"ok": True, "channel": args.get("channel"), "ts": message["ts"]}
+        return {"ok": False, "error": "message_not_found"}
+
+    def history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first, since ``oldest``; metadata only with include_all_metadata."""
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            found = [dict(m) for m in self.messages.get(str(args.get("channel")), []) if float(m["ts"]) >= oldest]
+        for message in found:
+            if not with_metadata:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": list(reversed(found)), "has_more": False}
 
     def record(self, call: Call) -> None:
         with self._lock:

@@ -76,6 +76,13 @@ def build_kpi_modal(
         "options": cadence_options,
         "initial_option": next(o for o in cadence_options if o["value"] == initial.get("cadence", "weekly")),
     }
+    weekday_options = [{"text": plain(t(lang, f"weekday.{d}"), 75), "value": str(d)} for d in range(5)]
+    weekday = {
+        "type": "static_select",
+        "options": weekday_options,
+        "initial_option": weekday_options[min(int(initial.get("checkin_weekday") or 0), 4)],
+    }
+    checkin_time = {"type": "timepicker", "initial_time": initial.get("checkin_time") or "09:00"}
     channel: dict[str, Any] = {
         "type": "conversations_select",
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
@@ -109,6 +116,8 @@ def build_kpi_modal(
             _text_element(initial.get("benchmark_source"), max_length=500),
         ),
         _input("cadence", t(lang, "modal.cadence"), cadence, optional=False),
+        _input("checkin_weekday", t(lang, "modal.checkin_weekday"), weekday),
+        _input("checkin_time", t(lang, "modal.checkin_time"), checkin_time, hint=t(lang, "modal.checkin_time_hint")),
         _input("channel", t(lang, "modal.channel"), channel),
     ]
     if number is not None:
@@ -157,6 +166,12 @@ def read_kpi_modal(values: dict[str, Any], language: str) -> tuple[dict[str, Any
     fields["deadline"] = date.fromisoformat(selected_date) if selected_date else None
     cadence = (element("cadence").get("selected_option") or {}).get("value")
     fields["cadence"] = cadence if cadence in CADENCES else "weekly"
+    weekday = (element("checkin_weekday").get("selected_option") or {}).get("value")
+    if weekday in {str(d) for d in range(5)}:
+        fields["checkin_weekday"] = int(weekday)
+    selected_time = element("checkin_time").get("selected_time")
+    if isinstance(selected_time, str) and len(selected_time) == 5:
+        fields["checkin_time"] = selected_time
     fields["channel_id"] = element("channel").get("selected_conversation")
     return fields, errors, text_of("reason")
 
@@ -181,6 +196,10 @@ def kpi_line(kpi: Kpi, language: str) -> str:
         parts.append(kpi.grade)
     if kpi.status != "active":
         parts.append(f"_{t(language, f'status.{kpi.status}')}_")
+    if kpi.stale:
+        parts.append(f"*{t(language, 'status.stale')}*")
+    if kpi.paused_until and kpi.paused_until >= date.today():
+        parts.append(f"_{t(language, 'status.paused_until', until=kpi.paused_until.isoformat())}_")
     return " · ".join(parts)
 
 
@@ -261,7 +280,10 @@ def _number_text(stored: str | None, language: str) -> str:
 def build_help(language: str) -> list[dict]:
     """`/kpi help`: what each subcommand does, in the reader's language."""
     lang = language
-    lines = [t(lang, f"help.{key}") for key in ("check", "add", "list", "show", "update", "edit", "archive")]
+    lines = [
+        t(lang, f"help.{key}")
+        for key in ("check", "add", "list", "show", "update", "edit", "archive", "cadence", "pause", "review")
+    ]
     return [
         {"type": "header", "text": plain(t(lang, "help.title"), PLAIN_TEXT_HEADER_MAX)},
         {"type": "section", "text": mrkdwn(t(lang, "help.intro"))},

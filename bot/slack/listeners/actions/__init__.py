@@ -18,6 +18,7 @@ from bot.slack.blocks import build_check_result, build_kpi_modal, build_why, fal
 from bot.slack.blocks.check import ACTION_SAVE, ACTION_SHARE, ACTION_WHY, goal_from_button_value
 from bot.slack.blocks.kpi import CALLBACK_ADD
 from bot.slack.context import BotContext
+from bot.slack.listeners.actions import checkins as actions_checkins
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ async def _explain(respond: AsyncRespond, goal: str) -> None:
 
 def register(app: AsyncApp, bot: BotContext) -> None:
     """Register the check-result buttons; each acknowledges, then answers after the ack."""
+    actions_checkins.register(app, bot)
 
     @app.action(ACTION_SHARE)
     async def share_check(ack: AsyncAck, body: dict, respond: AsyncRespond, context: AsyncBoltContext) -> None:

@@ -1,4 +1,4 @@
-"""`/kpi` and its subcommands: check, add, list, show, update, edit, archive, help.
+"""`/kpi` and its subcommands: check, add, list, show, update, edit, archive, cadence, pause, resume, review, help.
 
 Answers go in the acknowledgement itself (an ephemeral message), which is the fastest path and needs no Web API
 call. Database work runs on a worker thread; when it is slower than the ack budget the request is acknowledged
@@ -10,14 +10,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.checkins.schedule import working_weekday, zone
 from bot.grading import grade_goal
+from bot.services import checkins as checkin_services
 from bot.services import register as kpis
-from bot.services.commands import is_slack_user_id, parse_command, parse_kpi_number, parse_list_scope
+from bot.services.commands import (
+    is_slack_user_id,
+    parse_cadence,
+    parse_command,
+    parse_kpi_number,
+    parse_list_scope,
+    parse_pause_until,
+)
 from bot.services.numbers import format_number, split_leading_number
 from bot.slack.blocks import (
     build_check_result,
@@ -29,9 +39,11 @@ from bot.slack.blocks import (
     fallback_text,
 )
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
+from bot.slack.blocks.review import build_review
 from bot.slack.context import ACK_BUDGET_SECONDS, BotContext
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
+from bot.slack.owners import learn_owner_timezone_later
 from bot.store import KpiNotFound
 
 COMMAND = "/kpi"
@@ -83,7 +95,7 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
             elif parsed.name == "check":
                 await answer(_check_reply(parsed.rest, lang))
             elif parsed.name == "add" and parsed.rest:
-                await answer_db(_add_from_text(bot, team_id, user_id, channel_id, parsed.rest))
+                await answer_db(_add_from_text(bot, client, team_id, user_id, channel_id, parsed.rest))
             elif parsed.name == "add":
                 await ack()
                 view = build_kpi_modal(
@@ -95,7 +107,9 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                 bot.after_ack(client.views_open(trigger_id=command["trigger_id"], view=view), "views.open")
             elif parsed.name == "list":
                 await answer_db(_list(bot, team_id, user_id, parsed.rest, lang))
-            elif parsed.name in ("show", "update", "archive", "edit"):
+            elif parsed.name == "review":
+                await answer_db(_review(bot, team_id, channel_id, lang))
+            elif parsed.name in ("show", "update", "archive", "edit", "cadence", "pause", "resume"):
                 number, rest = parse_kpi_number(parsed.rest)
                 if number is None:
                     await answer(_notice(t(lang, "error.need_number", command=parsed.word or parsed.name)))
@@ -105,6 +119,14 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                     await answer_db(_update(bot, team_id, user_id, number, rest, lang))
                 elif parsed.name == "archive":
                     await answer_db(_archive(bot, team_id, user_id, number, lang))
+                elif parsed.name == "cadence":
+                    await answer_db(_cadence(bot, client, team_id, user_id, number, rest, lang))
+                elif parsed.name == "pause" and parse_pause_until(rest) is None:
+                    await answer(_notice(t(lang, "pause.usage")))
+                elif parsed.name == "pause":
+                    await answer_db(_pause(bot, team_id, user_id, number, parse_pause_until(rest), lang))
+                elif parsed.name == "resume":
+                    await answer_db(_pause(bot, team_id, user_id, number, None, lang))
                 else:
                     await _open_edit(bot, ack, client, command, team_id, user_id, number, lang, channel_id)
             else:
@@ -143,10 +165,13 @@ def _check_reply(goal: str, lang: str) -> Reply:
     return build_check_result(assessment), fallback_text(assessment)
 
 
-async def _add_from_text(bot: BotContext, team_id: str, user_id: str, channel_id: str | None, text: str) -> Reply:
+async def _add_from_text(
+    bot: BotContext, client: AsyncWebClient, team_id: str, user_id: str, channel_id: str | None, text: str
+) -> Reply:
     assessment = grade_goal(text)
     lang = assessment.language
     kpi = await bot.db(kpis.add_kpi_from_goal, team_id, assessment, user_id=user_id, channel_id=channel_id)
+    learn_owner_timezone_later(bot, client, team_id, kpi.number, kpi.owner_user_id)
     saved = t(
         lang,
         "add.saved",
@@ -211,6 +236,72 @@ async def _archive(bot: BotContext, team_id: str, user_id: str, number: int, lan
     except kpis.NotAllowed as refused:
         return _notice(t(lang, "error.not_allowed", owner=refused.owner_user_id or "", number=number))
     return _notice(t(lang, "archive.done", number=kpi.number, name=echo_mrkdwn(kpi.name, 120)))
+
+
+async def _changing(number: int, lang: str, work: Any) -> tuple[Any, Reply | None]:
+    """Run a change of KPI ``#number``: (its result, None), or (None, the reply) for a missing KPI or a refusal."""
+    try:
+        return await work, None
+    except KpiNotFound:
+        return None, _notice(t(lang, "error.not_found", number=number))
+    except kpis.NotAllowed as refused:
+        return None, _notice(t(lang, "error.not_allowed", owner=refused.owner_user_id or "", number=number))
+
+
+async def _cadence(
+    bot: BotContext, client: AsyncWebClient, team_id: str, user_id: str, number: int, rest: str, lang: str
+) -> Reply:
+    wanted = parse_cadence(rest)
+    if wanted.cadence is None:
+        return _notice(t(lang, "cadence.usage"))
+    work = bot.db(
+        checkin_services.set_cadence,
+        team_id,
+        number,
+        wanted.cadence,
+        user_id=user_id,
+        weekday=wanted.weekday,
+        at=wanted.at,
+    )
+    result, refusal = await _changing(number, lang, work)
+    if refusal is not None:
+        return refusal
+    kpi, due = result
+    name = echo_mrkdwn(kpi.name, 120)
+    if due is None:
+        return _notice(t(lang, "cadence.turned_off", number=kpi.number, name=name))
+    learn_owner_timezone_later(bot, client, team_id, kpi.number, kpi.owner_user_id)
+    local = due.due_at.astimezone(zone(kpi.timezone))
+    text = t(
+        lang,
+        "cadence.set",
+        number=kpi.number,
+        name=name,
+        cadence=t(lang, f"cadence.{kpi.cadence}").lower(),
+        weekday=t(lang, f"weekday.{working_weekday(kpi.checkin_weekday)}"),
+        time=kpi.checkin_time,
+        tz=kpi.timezone,
+        next=f"{local:%Y-%m-%d %H:%M}",
+    )
+    return _notice(text)
+
+
+async def _pause(bot: BotContext, team_id: str, user_id: str, number: int, until: date | None, lang: str) -> Reply:
+    """`/kpi pause N until DATE`, or with ``until`` None `/kpi resume N`."""
+    work = bot.db(checkin_services.pause, team_id, number, until, user_id=user_id)
+    kpi, refusal = await _changing(number, lang, work)
+    if refusal is not None:
+        return refusal
+    name = echo_mrkdwn(kpi.name, 120)
+    if until is None:
+        return _notice(t(lang, "resume.done", number=kpi.number, name=name))
+    return _notice(t(lang, "pause.done", number=kpi.number, name=name, until=until.isoformat()))
+
+
+async def _review(bot: BotContext, team_id: str, channel_id: str | None, lang: str) -> Reply:
+    findings = await bot.db(checkin_services.channel_review, team_id, channel_id)
+    blocks = build_review(findings, lang, channel_id)
+    return blocks, t(lang, "review.title", channel=f"<#{channel_id}>" if channel_id else "–")
 
 
 async def _open_edit(

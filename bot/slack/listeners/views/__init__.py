@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.grading import grade_goal
 from bot.services import register as kpis
@@ -19,6 +20,8 @@ from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
 from bot.slack.context import BotContext
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
+from bot.slack.listeners.views import checkins as views_checkins
+from bot.slack.owners import learn_owner_timezone_later
 from bot.store import KpiNotFound
 
 log = logging.getLogger(__name__)
@@ -51,9 +54,10 @@ def _graded_fields(goal_text: str) -> dict[str, Any]:
 
 def register(app: AsyncApp, bot: BotContext) -> None:
     """Register the modal submission listeners."""
+    views_checkins.register(app, bot)
 
     @app.view(CALLBACK_ADD)
-    async def add_submitted(ack: AsyncAck, view: dict, context: AsyncBoltContext) -> None:
+    async def add_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
         meta = _metadata(view)
         lang = pick_language(meta.get("lang"))
         fields, errors, _ = read_kpi_modal(view["state"]["values"], lang)
@@ -82,9 +86,10 @@ def register(app: AsyncApp, bot: BotContext) -> None:
         await ack(
             response_action="update", view=build_saved_modal(lang, f"{text}\n{t(lang, 'add.tip', number=kpi.number)}")
         )
+        learn_owner_timezone_later(bot, client, context.team_id or "", kpi.number, kpi.owner_user_id)
 
     @app.view(CALLBACK_EDIT)
-    async def edit_submitted(ack: AsyncAck, view: dict, context: AsyncBoltContext) -> None:
+    async def edit_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
         meta = _metadata(view)
         lang = pick_language(meta.get("lang"))
         number = meta.get("number")
@@ -116,3 +121,4 @@ def register(app: AsyncApp, bot: BotContext) -> None:
             return
         text = t(lang, "edit.saved", number=kpi.number, name=echo_mrkdwn(kpi.name, 120))
         await ack(response_action="update", view=build_saved_modal(lang, text))
+        learn_owner_timezone_later(bot, client, context.team_id or "", kpi.number, kpi.owner_user_id)

@@ -1,0 +1,119 @@
+"""Running ticks for real: Web API clients per team, `kpi-advisor checkins run-due`, and the scheduler in serve.
+
+In single-workspace mode the bot token's team (auth.test) is the only team ticked; in OAuth mode each team's bot
+token comes from the installation store. The clients keep slack_sdk's connection retry but not its rate-limit
+retry: the tick waits out 429s per channel itself, so one busy channel never holds up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine
+
+from bot.checkins.reviews import post_due_reviews
+from bot.checkins.tick import DEFAULT_LEASE, TickSummary, post_due_checkins
+from bot.settings import Settings
+from bot.store.types import utcnow
+
+log = logging.getLogger(__name__)
+
+TICK_JOB_ID = "kpi-checkins-tick"
+TICK_INTERVAL_SECONDS = 60
+TICK_CONNECTIONS = 128
+
+
+class TeamClients:
+    """One AsyncWebClient per team's bot token, sharing one HTTP connection pool."""
+
+    def __init__(self, settings: Settings, engine: Engine, session: aiohttp.ClientSession) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.session = session
+        self.home_team: str | None = None
+        self._installations: Any = None
+
+    def client(self, token: str) -> AsyncWebClient:
+        return AsyncWebClient(
+            token=token,
+            base_url=self.settings.slack_api_url,
+            session=self.session,
+            retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2)],
+        )
+
+    async def teams(self) -> list[str] | None:
+        """The teams this process may tick: the token's team, or None (all installed teams) in OAuth mode."""
+        if self.settings.oauth:
+            return None
+        if self.home_team is None:
+            identity = await self.client(self.settings.bot_token or "").auth_test()
+            self.home_team = identity["team_id"]
+        return [self.home_team]
+
+    async def client_for(self, team_id: str) -> AsyncWebClient | None:
+        if not self.settings.oauth:
+            return self.client(self.settings.bot_token or "") if team_id == self.home_team else None
+        if self._installations is None:
+            from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+            self._installations = SQLAlchemyInstallationStore(
+                client_id=self.settings.client_id or "", engine=self.engine
+            )
+        bot = await asyncio.to_thread(self._installations.find_bot, enterprise_id=None, team_id=team_id)
+        return self.client(bot.bot_token) if bot is not None and bot.bot_token else None
+
+
+async def run_due(
+    settings: Settings, engine: Engine, *, now: datetime | None = None, lease: timedelta = DEFAULT_LEASE
+) -> TickSummary:
+    """One tick from the command line (ops, cron, tests)."""
+    connector = aiohttp.TCPConnector(limit=TICK_CONNECTIONS)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        clients = TeamClients(settings, engine, session)
+        teams = await clients.teams()
+        summary = await post_due_checkins(engine, clients.client_for, now=now, team_ids=teams, lease=lease)
+        await post_due_reviews(engine, clients.client_for, now=now or utcnow(), team_ids=teams, summary=summary)
+        return summary
+
+
+async def scheduled_tick(settings: Settings, engine: Engine) -> None:
+    """The job APScheduler runs inside `kpi-advisor serve`; a failing tick is logged and the next one tries again."""
+    try:
+        summary = await run_due(settings, engine)
+    except Exception:
+        log.exception("check-in tick failed")
+        return
+    if summary.posted or summary.reconciled or summary.reviews or summary.failed:
+        log.info("check-in tick: %s", summary.line())
+
+
+def start_scheduler(settings: Settings, engine: Engine, interval_seconds: int = TICK_INTERVAL_SECONDS) -> Any:
+    """Start APScheduler 3 on the running event loop with one interval job: the tick.
+
+    No shared job store: the schedule lives in our own tables and every check-in is claimed there, so several
+    replicas may each run this job without posting anything twice. ``max_instances=1`` keeps a slow tick from
+    overlapping the next one in this process; ``coalesce`` turns a backlog into one run.
+    """
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        scheduled_tick,
+        "interval",
+        seconds=interval_seconds,
+        id=TICK_JOB_ID,
+        replace_existing=True,
+        kwargs={"settings": settings, "engine": engine},
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=interval_seconds,
+        next_run_time=datetime.now().astimezone(),
+    )
+    scheduler.start()
+    return scheduler
