@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.grading import grade_goal
 from bot.slack.blocks import (
@@ -145,3 +147,10 @@ def test_modal_prefills_and_reads_back() -> None:
     assert set(errors) == {"baseline"} and reason is None
     _, errors, _ = read_kpi_modal({}, "en")
     assert set(errors) == {"name"}
+
+
+@given(st.text(max_size=400) | st.text(min_size=2990, max_size=3010))
+def test_finding_size_estimate_is_exactly_the_encoded_size(text: str) -> None:
+    from bot.slack.blocks.check import _chars, _section_chars
+
+    assert _section_chars(text) == _chars([{"type": "section", "text": mrkdwn(text)}])

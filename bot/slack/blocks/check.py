@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.grading import Assessment, default_ruleset
 from bot.slack.escaping import (
     BUTTON_VALUE_MAX,
     ECHO_MAX,
     PLAIN_TEXT_HEADER_MAX,
+    SECTION_TEXT_MAX,
     echo_mrkdwn,
     echo_plain,
     escape_mrkdwn,
@@ -136,8 +138,9 @@ def build_check_result(a: Assessment, *, with_actions: bool = True, shared_by: s
     else:
         findings.append({"type": "section", "text": mrkdwn(f"*{t(lang, 'check.findings')}*")})
         for shown, finding in enumerate(a.findings):
-            block = {"type": "section", "text": mrkdwn(_finding_text(finding))}
-            block_chars = _chars([block])
+            text = _finding_text(finding)
+            block = {"type": "section", "text": mrkdwn(text)}
+            block_chars = _section_chars(text)
             room = MESSAGE_BLOCKS_MAX - len(blocks) - len(tail) - len(findings) - 1
             if shown >= FINDINGS_SHOWN or room <= 0 or used + findings_chars + block_chars > MESSAGE_CHARS_BUDGET:
                 more = len(a.findings) - shown
@@ -194,3 +197,17 @@ def button(label: str, action_id: str, value: str, *, style: str | None = None) 
 
 def _chars(blocks: list[dict]) -> int:
     return len(json.dumps(blocks, ensure_ascii=False))
+
+
+_OTHER_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
+_SECTION_OVERHEAD = _chars([{"type": "section", "text": mrkdwn("x")}]) - 1
+
+
+def _section_chars(text: str) -> int:
+    """What ``_chars`` gives for one mrkdwn section holding ``text``, without encoding it: the text's length plus
+    one for each newline, quote and backslash (JSON writes them as two characters). Sizing every finding this way
+    keeps a whole JSON encoding per finding off the path of every `/kpi check`; text with other control characters
+    (never in our findings), empty or over-long text is encoded for real."""
+    if not text or len(text) > SECTION_TEXT_MAX or _OTHER_CONTROL.search(text):
+        return _chars([{"type": "section", "text": mrkdwn(text)}])
+    return _SECTION_OVERHEAD + len(text) + text.count("\n") + text.count('"') + text.count("\\")
