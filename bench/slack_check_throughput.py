@@ -41,17 +41,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_listening(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on ``port`` (Linux: /proc/net/tcp*; elsewhere 1 once a connection succeeds)."""
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not any(table.exists() for table in tables):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return 1
+        except OSError:
+            return 0
+    count = 0
+    for table in tables:
+        for line in table.read_text().splitlines()[1:] if table.exists() else []:
+            local, state = line.split()[1], line.split()[3]
+            count += state == "0A" and int(local.rsplit(":", 1)[1], 16) == port
+    return count
+
+
+def wait_until_listening(port: int, process: subprocess.Popen, workers: int, timeout: float = 60) -> None:
+    """Wait until every worker listens: connections opened while only the first one does would all land on it
+    and the run would measure one worker whatever was asked."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listening on {port} after {timeout} s")
+        if listening_sockets(port) >= workers:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"fewer than {workers} sockets listening on {port} after {timeout} s")
 
 
 Result = tuple[int, list[float], int, float]  # req/s, latencies in ms, non-200 answers, client CPU ms per request
@@ -141,7 +158,7 @@ def measure(name: str, workers: int, env: dict[str, str], workdir: Path, args: a
     pythonpath = os.pathsep.join(filter(None, [str(BENCH), str(ROOT), env.get("PYTHONPATH")]))
     process = subprocess.Popen(command, env={**env, "PORT": str(port), "PYTHONPATH": pythonpath}, cwd=workdir)
     try:
-        wait_until_listening(port, process)
+        wait_until_listening(port, process, workers)
         return run_loop(drive(port, args.seconds, args.clients))
     finally:
         process.terminate()
