@@ -8,6 +8,10 @@ import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 LANGS = ("en", "sv", "nb")
 
@@ -145,6 +149,24 @@ def _run_event_loop(main: object) -> None:
     uvloop.run(main)  # type: ignore[arg-type]
 
 
+def _ready_settings(**options: Any) -> Settings | None:
+    """Settings from the environment with the database migrated; None (after one line on stderr) when either fails.
+
+    Both `serve` and `checkins run-due` start this way, so a bad variable reads the same whichever was run."""
+    from .settings import ConfigError, settings_from_env
+
+    try:
+        settings = settings_from_env(**options)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+    problem = _upgrade(settings.database_url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return None
+    return settings
+
+
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
@@ -158,16 +180,8 @@ def _workers_from_env() -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the Slack bot; any configuration problem ends it with one line on stderr and exit status 2."""
-    from .settings import ConfigError, settings_from_env
-
-    try:
-        settings = settings_from_env(port=args.port)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    problem = _upgrade(settings.database_url)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
+    settings = _ready_settings(port=args.port)
+    if settings is None:
         return 2
 
     import logging
@@ -203,16 +217,8 @@ def cmd_checkins_run_due(args: argparse.Namespace) -> int:
     """Post the check-ins due now (or at --now) once, print one summary line; exit 1 when some failed."""
     from datetime import timedelta
 
-    from .settings import ConfigError, settings_from_env
-
-    try:
-        settings = settings_from_env(serving=False, port=0)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    problem = _upgrade(settings.database_url)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
+    settings = _ready_settings(serving=False, port=0)
+    if settings is None:
         return 2
     import logging
 

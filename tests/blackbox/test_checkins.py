@@ -10,49 +10,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.blackbox.test_serve import KPI_ADVISOR, Bot, _env, _free_port
+from tests.blackbox.test_serve import Bot, _env
 from tests.support.fake_slack import FakeSlack
+from tests.support.serving import KPI_ADVISOR, serving
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Bot, FakeSlack, dict[str, str]]]:
     fake = FakeSlack().start()
     env = _env(fake, tmp_path / "kpi.db")
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited {process.returncode}: {process.stdout.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("serve did not become healthy within 30 s")
-            time.sleep(0.1)
-        yield Bot(base, fake), fake, env
+        with serving(env) as served:
+            yield Bot(served.base, fake), fake, env
     finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output = ""
         fake.stop()
-    assert "check-in tick failed" not in output  # the scheduler inside serve ran its tick without an error
+    assert "check-in tick failed" not in served.output  # the scheduler inside serve ran its tick without an error
 
 
 def run_due(env: dict[str, str], now: datetime) -> subprocess.CompletedProcess:

@@ -10,9 +10,7 @@ import html
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,15 +27,10 @@ from tests.support.fake_slack import (
     interaction_body,
     signed_headers,
 )
+from tests.support.serving import KPI_ADVISOR, serving
+from tests.support.serving import free_port as _free_port
 
 SECRET = "blackbox-signing-secret"
-KPI_ADVISOR = Path(sys.executable).with_name("kpi-advisor")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(fake: FakeSlack, db: Path, **extra: str) -> dict[str, str]:
@@ -73,36 +66,10 @@ class Bot:
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     fake = FakeSlack().start()
-    port = _free_port()
-    db = tmp_path_factory.mktemp("blackbox") / "kpi.db"
-    process = subprocess.Popen(
-        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=_env(fake, db),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited {process.returncode}: {process.stdout.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("serve did not become healthy within 30 s")
-            time.sleep(0.1)
-        yield Bot(base, fake)
+        with serving(_env(fake, tmp_path_factory.mktemp("blackbox") / "kpi.db")) as served:
+            yield Bot(served.base, fake)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
         fake.stop()
 
 
@@ -250,90 +217,57 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts worker processes through /proc (Linux)")
 def test_several_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     fake = FakeSlack().start()
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env={**_env(fake, tmp_path / "kpi.db"), "KPI_ADVISOR_LOG_LEVEL": "warning"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     try:
-        deadline = time.monotonic() + 60
-        workers: set[int] = set()
-        while len(workers) < 2 or not _healthy(f"http://127.0.0.1:{port}"):
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline, "two workers did not come up within 60 s"
-            workers = _worker_processes(process.pid)
-            time.sleep(0.2)
-        bot = Bot(f"http://127.0.0.1:{port}", fake)
-        for n in range(10):  # a new connection each time, so the kernel spreads them over the workers
-            bot.http = httpx.Client(base_url=bot.http.base_url, timeout=10)
-            assert f"#{n + 1}" in bot.answer(f"add Get {40 + n} enquiries a month by June", team_id="TWORK")
-        assert "#10" in bot.answer("list", team_id="TWORK")
+        with serving(_env(fake, tmp_path / "kpi.db"), "--workers", "2") as served:
+            deadline = time.monotonic() + 60
+            workers = _worker_processes(served.process.pid)
+            while len(workers) < 2:
+                assert time.monotonic() < deadline, "two workers did not come up within 60 s"
+                time.sleep(0.2)
+                workers = _worker_processes(served.process.pid)
+            bot = Bot(served.base, fake)
+            for n in range(10):  # a new connection each time, so the kernel spreads them over the workers
+                bot.http = httpx.Client(base_url=served.base, timeout=10)
+                assert f"#{n + 1}" in bot.answer(f"add Get {40 + n} enquiries a month by June", team_id="TWORK")
+            assert "#10" in bot.answer("list", team_id="TWORK")
     finally:
-        process.terminate()
-        assert process.wait(timeout=30) == 0
         fake.stop()
-    output = process.stdout.read()
-    assert "Traceback" not in output and "ERROR" not in output, output
-    assert len(workers) == 2
+    assert served.exit_code == 0, served.output
+    assert "Traceback" not in served.output and "ERROR" not in served.output, served.output
     assert not [pid for pid in workers if _running(pid)], "a worker outlived serve"
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_oauth_install_then_the_new_workspace_is_served(tmp_path: Path) -> None:
     """Multi-workspace mode: /slack/install hands out a state, the redirect exchanges the code for a bot token and
     stores the installation; requests from that workspace are then authorised from the store, others are not."""
     fake = FakeSlack().start()
-    port = _free_port()
     env = _env(fake, tmp_path / "kpi.db", SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="oauth-secret")
     del env["SLACK_BOT_TOKEN"]
-    process = subprocess.Popen(
-        [str(KPI_ADVISOR), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while not _healthy(base):
-            assert process.poll() is None, process.stdout.read()
-            assert time.monotonic() < deadline, "serve did not become healthy within 30 s"
-            time.sleep(0.1)
-        browser = httpx.Client(base_url=base, timeout=10, follow_redirects=False)
-        install = browser.get("/slack/install")
-        assert install.status_code == 200
-        authorize_url = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', install.text)
-        assert authorize_url, install.text[:500]
-        query = dict(parse_qsl(urlparse(html.unescape(authorize_url.group(1))).query))
-        assert query["client_id"] == "111.222" and "commands" in query["scope"]
+        with serving(env) as served:
+            browser = httpx.Client(base_url=served.base, timeout=10, follow_redirects=False)
+            install = browser.get("/slack/install")
+            assert install.status_code == 200
+            authorize_url = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', install.text)
+            assert authorize_url, install.text[:500]
+            query = dict(parse_qsl(urlparse(html.unescape(authorize_url.group(1))).query))
+            assert query["client_id"] == "111.222" and "commands" in query["scope"]
 
-        # The state cookie is marked Secure (Slack requires https in production); send it back by hand over http.
-        cookie = {"Cookie": install.headers["set-cookie"].split(";", 1)[0]}
-        for forged in ({"state": "forged"}, {"state": query["state"], "cookie": None}):
-            headers = {} if "cookie" in forged else cookie
-            params = {"code": "TNEW1-x", "state": forged["state"]}
-            assert browser.get("/slack/oauth_redirect", params=params, headers=headers).status_code >= 400
-        assert not fake.of("oauth.v2.access")
-        params = {"code": "TNEW1-x", "state": query["state"]}
-        finished = browser.get("/slack/oauth_redirect", params=params, headers=cookie)
-        assert finished.status_code == 200, finished.text[:500]
-        assert fake.of("oauth.v2.access")
+            # The state cookie is marked Secure (Slack requires https in production); send it back by hand.
+            cookie = {"Cookie": install.headers["set-cookie"].split(";", 1)[0]}
+            for forged in ({"state": "forged"}, {"state": query["state"], "cookie": None}):
+                headers = {} if "cookie" in forged else cookie
+                params = {"code": "TNEW1-x", "state": forged["state"]}
+                assert browser.get("/slack/oauth_redirect", params=params, headers=headers).status_code >= 400
+            assert not fake.of("oauth.v2.access")
+            params = {"code": "TNEW1-x", "state": query["state"]}
+            finished = browser.get("/slack/oauth_redirect", params=params, headers=cookie)
+            assert finished.status_code == 200, finished.text[:500]
+            assert fake.of("oauth.v2.access")
 
-        bot = Bot(base, fake)
-        assert "#1" in bot.answer("add Get 40 enquiries a month by June", team_id="TNEW1")
-        posted = bot.command("check Get 500 likes", team_id="TNOTINSTALLED")
-        assert "#" not in posted.text and "/100" not in posted.text
+            bot = Bot(served.base, fake)
+            assert "#1" in bot.answer("add Get 40 enquiries a month by June", team_id="TNEW1")
+            posted = bot.command("check Get 500 likes", team_id="TNOTINSTALLED")
+            assert "#" not in posted.text and "/100" not in posted.text
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         fake.stop()

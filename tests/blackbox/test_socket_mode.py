@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ import pytest
 from aiohttp import web
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.serving import KPI_ADVISOR
 
-KPI_ADVISOR = Path(sys.executable).with_name("kpi-advisor")
 TIMEOUT_SECONDS = 30
 
 

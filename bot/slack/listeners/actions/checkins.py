@@ -142,43 +142,22 @@ def register(app: AsyncApp, bot: BotContext) -> None:
         )
         bot.after_ack(work, "opening the revise-target modal")
 
-    @app.action(ACTION_TARGET_OK)
-    async def target_ok(
-        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond, context: AsyncBoltContext
-    ) -> None:
-        await ack()
-        button = _button(body)
-        if button is not None:
-            work = _answer_now(
-                bot,
-                client,
-                respond,
-                checkin_services.confirm_target,
-                "target_ok",
-                context.team_id or "",
-                context.user_id or "",
-                button,
-            )
-            bot.after_ack(work, "confirming a target")
+    def answer_at_once(action_id: str, service: Any, answer: str, what: str) -> None:
+        """A button whose answer needs no form: record it after the ack and redraw the check-in."""
 
-    @app.action(ACTION_SNOOZE)
-    async def snooze(
-        ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond, context: AsyncBoltContext
-    ) -> None:
-        await ack()
-        button = _button(body)
-        if button is not None:
-            work = _answer_now(
-                bot,
-                client,
-                respond,
-                checkin_services.snooze,
-                "snoozed",
-                context.team_id or "",
-                context.user_id or "",
-                button,
-            )
-            bot.after_ack(work, "snoozing check-ins")
+        @app.action(action_id)
+        async def answered(
+            ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond, context: AsyncBoltContext
+        ) -> None:
+            await ack()
+            button = _button(body)
+            if button is not None:
+                team_id, user_id = context.team_id or "", context.user_id or ""
+                work = _answer_now(bot, client, respond, service, answer, team_id, user_id, button)
+                bot.after_ack(work, what)
+
+    answer_at_once(ACTION_TARGET_OK, checkin_services.confirm_target, "target_ok", "confirming a target")
+    answer_at_once(ACTION_SNOOZE, checkin_services.snooze, "snoozed", "snoozing check-ins")
 
 
 __all__ = ["redraw_answered", "register"]
