@@ -60,8 +60,9 @@ def grade_draft(draft: Draft, language: str | None, *, today: date, rules: RuleS
 
 
 def looks_like_goal(text: str, assessment: Assessment) -> bool:
-    """A metric, a number, a deadline or a goal word: anything else ("hi", "thanks") gets the introduction."""
-    if assessment.metric or assessment.target is not None or assessment.deadline is not None:
+    """A metric, a number or a goal word: anything else ("hi", "thanks", a date alone such as "by June") gets the
+    introduction, since a date with nothing to reach by it is no goal to critique."""
+    if assessment.metric or assessment.target is not None:
         return True
     if assessment.relative_change_pct is not None or assessment.multiplier is not None:
         return True

@@ -129,7 +129,7 @@ def test_save_hands_the_current_draft_over_in_every_language() -> None:
 
 
 def test_something_that_is_not_a_goal_gets_the_introduction() -> None:
-    for text in ("hello", "thanks!", "hej", ""):
+    for text in ("hello", "thanks!", "hej", "", "by June", "senast i juni"):
         state, reply = coach_turn(CoachState(), text, today=TODAY)
         assert reply.kind == "intro" and reply.goal is None and not state.started, text
     _, reply = coach_turn(CoachState(), "be better at marketing", today=TODAY)

@@ -128,7 +128,7 @@ def test_a_new_app_on_the_same_database_carries_the_thread_on(slack: Harness, db
 def test_each_workspace_sees_only_its_own_conversation(slack: Harness) -> None:
     say(slack, dm("Get 40 bookings a month", "6.1", thread_ts=None), "EvT1", team_id="T0AAA")
     # Same channel id and thread in another workspace: no conversation there, so a DM starts a fresh one ...
-    other = rendered(say(slack, dm("by June", "6.2", thread_ts="6.1"), "EvT2", team_id="T0BBB"))
+    other = rendered(say(slack, dm("More likes by June", "6.2", thread_ts="6.1"), "EvT2", team_id="T0BBB"))
     assert "→" not in other
     # ... and a channel reply in a thread only the other workspace knows is ignored.
     say(
@@ -143,5 +143,5 @@ def test_each_workspace_sees_only_its_own_conversation(slack: Harness) -> None:
     with session_scope(slack.engine) as session:
         theirs = repo.get_conversation(session, "T0BBB", "D0ANN", "6.1")
         ours = repo.get_conversation(session, "T0AAA", "D0ANN", "6.1")
-        assert ours.draft_text == "Get 40 bookings a month" and theirs.draft_text == "by June"
+        assert ours.draft_text == "Get 40 bookings a month" and theirs.draft_text == "More likes by June"
         assert repo.get_conversation(session, "T0BBB", "C0GENERAL", "7.1") is None
