@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -44,11 +45,12 @@ def make_web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-class SingleWorkspaceAuthorize:
+class SingleWorkspaceAuthorize(AsyncAuthorize):
     """Authorisation for one bot token: auth.test once (at start-up via ``check``), then the cached answer.
 
     Bolt's default would call auth.test on the first request, before its ack; doing it at start-up also turns a
-    revoked or mistyped token into a clear start-up error instead of a bot that silently never answers.
+    revoked or mistyped token into a clear start-up error instead of a bot that silently never answers. Being an
+    ``AsyncAuthorize`` (not a plain function) spares every request Bolt's argument matching for callables.
     """
 
     def __init__(self, client: AsyncWebClient, token: str) -> None:
@@ -64,22 +66,17 @@ class SingleWorkspaceAuthorize:
                 self._identity = await self._client.auth_test(token=self._token)
             return self._identity
 
-    def as_bolt_authorize(self) -> Any:
-        """The function Bolt calls per request (a plain function: Bolt passes arguments by their names)."""
-
-        async def authorize(user_id: str | None) -> AuthorizeResult:
-            identity = await self.check()
-            return AuthorizeResult(
-                enterprise_id=identity.get("enterprise_id"),
-                team_id=identity.get("team_id"),
-                bot_id=identity.get("bot_id"),
-                bot_user_id=identity.get("user_id"),
-                bot_token=self._token,
-                user_id=user_id,  # the person behind the request, not the bot
-                bot_scopes=identity.headers.get("x-oauth-scopes"),
-            )
-
-        return authorize
+    async def __call__(self, *, user_id: str | None = None, **_: Any) -> AuthorizeResult:
+        identity = self._identity or await self.check()
+        return AuthorizeResult(
+            enterprise_id=identity.get("enterprise_id"),
+            team_id=identity.get("team_id"),
+            bot_id=identity.get("bot_id"),
+            bot_user_id=identity.get("user_id"),
+            bot_token=self._token,
+            user_id=user_id,  # the person behind the request, not the bot
+            bot_scopes=identity.headers.get("x-oauth-scopes"),
+        )
 
 
 _AUTHORIZERS: weakref.WeakKeyDictionary[AsyncApp, SingleWorkspaceAuthorize] = weakref.WeakKeyDictionary()
@@ -108,7 +105,7 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
     else:
         token = settings.bot_token or ""
         authorizer = SingleWorkspaceAuthorize(client, token)
-        app = AsyncApp(authorize=authorizer.as_bolt_authorize(), **common)
+        app = AsyncApp(authorize=authorizer, **common)
         _AUTHORIZERS[app] = authorizer
     bot = BotContext(engine=engine)
     register_listeners(app, bot)
