@@ -9,13 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import markup
+
 # A goal is a sentence or two; a pasted document is graded on its opening so time stays bounded for any input.
 MAX_ANALYSED_CHARS = 2000
 
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
-_SPECIAL = re.compile(r"<!(?:date\^[^|>]*\|([^>]*)|subteam\^[^|>]*(?:\|([^>]*))?|[^>]*)>")
-_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>")
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'\-]*[a-z][a-z0-9_+'\-]*:(?::skin-tone-\d:)?")
 _MARKERS = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
@@ -38,15 +36,19 @@ _TRANSLATE = str.maketrans(
 )
 
 
+def _label(m: re.Match[str]) -> str:
+    return f" {m.group(2) or ''} "
+
+
 def strip_slack_markup(text: str) -> tuple[str, tuple[str, ...]]:
     """Plain text without Slack markup, and the user ids that were mentioned (in order)."""
     mentions: tuple[str, ...] = ()
     if "<" in text:
-        mentions = tuple(_USER.findall(text))
-        text = _USER.sub(" ", text)
-        text = _CHANNEL.sub(lambda m: f" {m.group(1) or ''} ", text)
-        text = _LINK.sub(lambda m: f" {m.group(2) or ''} ", text)
-        text = _SPECIAL.sub(lambda m: f" {m.group(1) or m.group(2) or ''} ", text)
+        mentions = tuple(m.group(1) for m in markup.USER.finditer(text))
+        text = markup.USER.sub(" ", text)
+        for pattern in (markup.CHANNEL, markup.LINK, markup.DATE, markup.SUBTEAM):
+            text = pattern.sub(_label, text)
+        text = markup.ANY_SPECIAL.sub(" ", text)  # broadcasts (<!channel>) say nothing about the goal
     if "&" in text:
         for entity, char in _ENTITIES:
             text = text.replace(entity, char)

@@ -8,19 +8,12 @@ special sequence. Before escaping, ``readable`` turns Slack's markup into what t
 
 from __future__ import annotations
 
-import re
+from bot.grading import markup
 
 SECTION_TEXT_MAX = 3000
 PLAIN_TEXT_HEADER_MAX = 150
 BUTTON_VALUE_MAX = 2000
 ECHO_MAX = 600
-
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
-_SUBTEAM = re.compile(r"<!subteam\^[^|>]*(?:\|([^>]*))?>")
-_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
-_SPECIAL = re.compile(r"<!([a-z]+)(?:\|([^>]*))?>")
-_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -35,12 +28,12 @@ def readable(text: str) -> str:
     """
     if "<" not in text:
         return text
-    text = _USER.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
-    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
-    text = _SUBTEAM.sub(lambda m: f"@{m.group(1) or 'group'}", text)
-    text = _DATE.sub(lambda m: m.group(1), text)
-    text = _SPECIAL.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
-    return _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = markup.USER.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
+    text = markup.CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    text = markup.SUBTEAM.sub(lambda m: f"@{m.group(2) or 'group'}", text)
+    text = markup.DATE.sub(lambda m: m.group(2), text)
+    text = markup.SPECIAL.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
+    return markup.LINK.sub(lambda m: m.group(2) or m.group(1), text)
 
 
 def truncate(text: str, limit: int) -> str:
