@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -131,6 +132,15 @@ def build_kpi_modal(
         "close": plain(t(lang, "modal.cancel"), MODAL_TITLE_MAX),
         "blocks": blocks,
     }
+
+
+def view_metadata(view: dict) -> dict[str, Any]:
+    """The JSON our modals carry in ``private_metadata`` (language, channel, check-in…); empty when unreadable."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def read_kpi_modal(values: dict[str, Any], language: str) -> tuple[dict[str, Any], dict[str, str], str | None]:

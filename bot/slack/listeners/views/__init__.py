@@ -6,7 +6,6 @@ modal turns into a confirmation. Storing one row takes milliseconds, well inside
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -16,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.grading import grade_goal
 from bot.services import register as kpis
 from bot.slack.blocks import build_saved_modal, read_kpi_modal
-from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
+from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT, view_metadata
 from bot.slack.context import BotContext
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
@@ -25,14 +24,6 @@ from bot.slack.owners import learn_owner_timezone_later
 from bot.store import KpiNotFound
 
 log = logging.getLogger(__name__)
-
-
-def _metadata(view: dict) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _graded_fields(goal_text: str) -> dict[str, Any]:
@@ -58,7 +49,7 @@ def register(app: AsyncApp, bot: BotContext) -> None:
 
     @app.view(CALLBACK_ADD)
     async def add_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        meta = _metadata(view)
+        meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
         fields, errors, _ = read_kpi_modal(view["state"]["values"], lang)
         if errors:
@@ -90,7 +81,7 @@ def register(app: AsyncApp, bot: BotContext) -> None:
 
     @app.view(CALLBACK_EDIT)
     async def edit_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        meta = _metadata(view)
+        meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
         number = meta.get("number")
         fields, errors, reason = read_kpi_modal(view["state"]["values"], lang)

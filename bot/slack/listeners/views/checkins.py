@@ -6,9 +6,7 @@ check-in message is redrawn after the ack.
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,6 +16,7 @@ from bot.services import register as kpis
 from bot.services.numbers import format_number, parse_number
 from bot.slack.blocks import build_saved_modal
 from bot.slack.blocks.checkin import CALLBACK_REVISE, CALLBACK_VALUE, answer_line, modal_text
+from bot.slack.blocks.kpi import view_metadata
 from bot.slack.context import BotContext
 from bot.slack.i18n import pick_language, t
 from bot.slack.listeners.actions.checkins import redraw_answered
@@ -27,20 +26,12 @@ log = logging.getLogger(__name__)
 TEXT_MAX = 3000
 
 
-def _metadata(view: dict) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def register(app: AsyncApp, bot: BotContext) -> None:
     """Register the check-in modal submissions."""
 
     @app.view(CALLBACK_VALUE)
     async def value_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        meta = _metadata(view)
+        meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
         values = view["state"]["values"]
         raw = modal_text(values, "value")
@@ -71,7 +62,7 @@ def register(app: AsyncApp, bot: BotContext) -> None:
 
     @app.view(CALLBACK_REVISE)
     async def revise_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        meta = _metadata(view)
+        meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
         values = view["state"]["values"]
         raw = modal_text(values, "target")
