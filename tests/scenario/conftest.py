@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -76,8 +77,9 @@ def fake_slack() -> Iterator[FakeSlack]:
         fake.stop()
 
 
-@pytest.fixture
-def slack(db_url: str, fake_slack: FakeSlack) -> Iterator[Harness]:
+@contextmanager
+def running_app(db_url: str, fake_slack: FakeSlack) -> Iterator[Harness]:
+    """A fresh app on ``db_url`` talking to ``fake_slack``: a second one on the same database plays a restart."""
     settings = Settings(
         signing_secret=SECRET,
         bot_token="xoxb-scenario",
@@ -95,6 +97,12 @@ def slack(db_url: str, fake_slack: FakeSlack) -> Iterator[Harness]:
             yield Harness(http, fake_slack, engine)
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def slack(db_url: str, fake_slack: FakeSlack) -> Iterator[Harness]:
+    with running_app(db_url, fake_slack) as harness:
+        yield harness
 
 
 def texts(blocks: Any) -> list[str]:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.testclient import TestClient
-
-from bot.settings import Settings
-from bot.slack.app import create_app, make_web_client
-from bot.slack.server import create_web_app
-from bot.store import make_engine, session_scope
 from bot.store import repository as repo
-from scenario.conftest import SECRET, Harness, rendered
+from bot.store import session_scope
+from scenario.conftest import SECRET, Harness, rendered, running_app
 from tests.support.fake_slack import BOT_ID, BOT_USER_ID, HOME_TEAM, event_body, signed_headers
 
 
@@ -104,24 +99,8 @@ def test_a_retried_reply_is_answered_once(slack: Harness) -> None:
 
 def test_a_new_app_on_the_same_database_carries_the_thread_on(slack: Harness, db_url: str) -> None:
     say(slack, dm("Get 40 bookings a month", "5.1", thread_ts=None), "EvS1")
-    settings = Settings(
-        signing_secret=SECRET,
-        bot_token="xoxb-scenario",
-        app_token=None,
-        client_id=None,
-        client_secret=None,
-        slack_api_url=slack.fake.url,
-        database_url=db_url,
-        port=0,
-    )
-    engine = make_engine(db_url)
-    app = create_app(settings, engine, client=make_web_client(settings))
-    try:
-        with TestClient(create_web_app(app, engine)) as http:
-            second = Harness(http, slack.fake, engine)
-            answer = rendered(say(second, dm("by June", "5.2", thread_ts="5.1"), "EvS2"))
-    finally:
-        engine.dispose()
+    with running_app(db_url, slack.fake) as second:
+        answer = rendered(say(second, dm("by June", "5.2", thread_ts="5.1"), "EvS2"))
     assert "→" in answer and "Increase bookings to 40 per month by 30 June 2027" in answer
 
 
