@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from bot.store import make_engine, normalise_database_url, upgrade_database
+from tests.support.fake_slack import FakeSlack
 
 POSTGRES_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "postgres-for-tests"
 POSTGRES_START_TIMEOUT_SECONDS = 900  # the first run may install Debian's postgresql package
@@ -168,3 +169,13 @@ def session(engine: Engine) -> Iterator[Session]:
             yield session
         finally:
             session.rollback()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on a free port, stopped after the test."""
+    fake = FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

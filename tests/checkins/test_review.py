@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
@@ -53,15 +51,6 @@ def test_a_balanced_set_has_nothing_to_flag() -> None:
     assert (findings.missing_stages, findings.micro_without_macro, findings.not_revisited) == ([], [], [])
     assert not findings.low_level_majority and findings.overloaded_owners == []
     assert "Nothing else to flag" in str(build_review(findings, "en", "C0SALES"))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def test_the_tick_posts_each_channels_review_once_per_quarter(engine: Engine, fake: FakeSlack) -> None:

@@ -4,7 +4,6 @@ crashes between posting and recording; catch-up, pauses, escalation, rate limits
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -19,15 +18,6 @@ from bot.store.types import utcnow
 from tests.support.fake_slack import FakeSlack
 
 TEAM = "T0AAA"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def add_kpi(engine: Engine, name: str = "Orders", channel: str = "C0SALES", **fields: object) -> int:

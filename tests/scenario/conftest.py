@@ -68,15 +68,6 @@ class Harness:
         )
 
 
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
 @contextmanager
 def running_app(db_url: str, fake_slack: FakeSlack) -> Iterator[Harness]:
     """A fresh app on ``db_url`` talking to ``fake_slack``: a second one on the same database plays a restart."""
