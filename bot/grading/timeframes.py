@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from .facts import Deadline
+from .word_start import word_start
 
 MONTHS = {
     "january": 1,
@@ -321,10 +322,17 @@ def _iso_week(m: re.Match, today: date) -> date | None:
 
 Resolver = Callable[[re.Match, date], date | None]
 
-# Each pattern names the words (or a digit) it cannot match without, so most patterns are skipped for most texts.
+# Each pattern names what it cannot match without, so most patterns are skipped for most texts: one of a set of
+# words, or a digit and one of some strings.
 _WORDS = re.compile(r"\w+")
 _ANY_DIGIT = re.compile(r"[0-9]")
-_DIGIT: frozenset[str] = frozenset({"<digit>"})
+Trigger = frozenset[str] | tuple[str, ...]
+
+
+def _digit_and(*needed: str) -> tuple[str, ...]:
+    return needed
+
+
 _MONTH_WORDS = frozenset(MONTHS)
 _QUARTER_WORDS = frozenset({"quarter", "kvartal", "kvartalet"})
 _YEAR_WORDS = frozenset({"year", "omme", "år", "året", "årets", "årsskiftet", "nyttår", "nyttårsskiftet", "nytt"})
@@ -332,7 +340,7 @@ _MONTH_UNIT_WORDS = frozenset({"month", "månad", "månaden", "måned", "månede
 _WEEK_WORDS = frozenset({"week", "vecka", "veckan", "uke", "uken"})
 _UNIT_WORDS = frozenset(UNITS)
 _HALF_WORDS = frozenset({"half", "halvår", "halvt", "six", "halvåret", "h1", "h2"})
-_SEASON_WORDS = frozenset(word.split()[0] for word in SEASONS)
+_SEASON_WORDS = frozenset(_WORDS.findall(season)[0] for season in SEASONS)  # "mother's day" needs "mother"
 
 _THIS_YEAR = (
     r"this year|(?:by |before |until |at )?(?:the )?end of (?:the |this )?year|by year[- ]end|year[- ]end|i år"
@@ -341,19 +349,19 @@ _THIS_YEAR = (
     r"|under året|during the year|(?:innen |før |)året er omme|within the year"
     r"|(?:innan|före|till|vid|innen|ved|før|til) (?:års|nytt)skiftet|innen nyttår|før nyttår|resten av året|året ut"
 )
-_PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
+_PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     (
-        _DIGIT,
+        _digit_and("-"),
         re.compile(r"(?P<y>20[0-9]{2})-(?P<m>[01]?[0-9])-(?P<d>[0-3]?[0-9])"),
         lambda m, t: _safe_date(int(m["y"]), int(m["m"]), int(m["d"])),
     ),
     (
-        _DIGIT,
+        _digit_and("/", "."),
         re.compile(r"(?P<d>[0-3]?[0-9])[./](?P<m>[01]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])"),
         lambda m, t: _safe_date(_year_of(m["y"], 1, 1, t), int(m["m"]), int(m["d"])),
     ),
     (
-        _DIGIT,
+        _digit_and("/"),
         re.compile(r"(?:" + PREP + r") (?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])(?![0-9/])"),
         lambda m, t: _safe_date(_year_of(None, int(m["m"]), int(m["d"]), t), int(m["m"]), int(m["d"])),
     ),
@@ -399,17 +407,17 @@ _PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
-        _DIGIT,
+        _digit_and("q"),
         re.compile(r"q(?P<q>[1-4])(?:[ -/]?(?P<y>20[0-9]{2}|'?[0-9]{2})(?![0-9]))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
-        _DIGIT,
+        _digit_and("quarter", "kvartal"),
         re.compile(r"(?:quarter|kvartal) (?P<q>[1-4])(?: (?P<y>20[0-9]{2}))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
-        _DIGIT,
+        _digit_and("quarter", "kvartal"),
         re.compile(
             r"(?P<q>[1-4])(?:st|nd|rd|th|:a|:e|\.)? (?:quarter|kvartalet|kvartal)(?: (?:of )?(?P<y>20[0-9]{2}))?"
         ),
@@ -453,7 +461,7 @@ _PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
         lambda m, t: _current_quarter_end(t, 1),
     ),
     (
-        _DIGIT,
+        _digit_and("20"),
         re.compile(
             r"(?:" + YEAR_PREP + r") (?:the )?(?:end of |utgangen av |utgången av |slutet av |slutten av )?"
             r"(?P<y>20[0-9]{2})(?![0-9])(?! ?(?:%|kr|sek|nok|st|stk|people|personer|kunder|customers)(?!\w))"
@@ -525,7 +533,7 @@ _PATTERNS: list[tuple[frozenset[str] | None, re.Pattern[str], Resolver]] = [
         _season_date,
     ),
     (
-        _DIGIT,
+        _digit_and("week", "uke", "v"),
         re.compile(r"(?:week|vecka|vecka|uke|veke|v\.?) ?(?P<week>[0-5]?[0-9])(?: (?P<year>20[0-9]{2}))?(?![0-9])"),
         _iso_week,
     ),
@@ -541,10 +549,16 @@ def _at_word_start(rx: re.Pattern[str]) -> re.Pattern[str]:
     """
     if rx.pattern.startswith("^"):
         return rx
-    return re.compile(r"(?<![^\W_])(?:" + rx.pattern + ")", rx.flags)
+    return word_start(r"(?<![^\W_])(?:" + rx.pattern + ")", rx.flags)
 
 
 _PATTERNS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PATTERNS]
+
+
+def _triggered(trigger: Trigger, text: str, words: set[str], has_digit: bool) -> bool:
+    if isinstance(trigger, frozenset):
+        return not trigger.isdisjoint(words)
+    return has_digit and any(needed in text for needed in trigger)
 
 
 def find_deadlines(text: str, today: date) -> list[Deadline]:
@@ -553,7 +567,7 @@ def find_deadlines(text: str, today: date) -> list[Deadline]:
     words = set(_WORDS.findall(text))
     has_digit = _ANY_DIGIT.search(text) is not None
     for trigger, rx, resolve in _PATTERNS:
-        if not (has_digit if trigger is _DIGIT else not trigger.isdisjoint(words)):
+        if not _triggered(trigger, text, words, has_digit):
             continue
         for m in rx.finditer(text):
             start, end = m.span()
