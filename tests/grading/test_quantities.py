@@ -1,8 +1,11 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.grading import grade_goal
+from bot.grading import quantities as Q
 
 DAY = date(2026, 11, 23)
 
@@ -87,3 +90,24 @@ def test_dates_and_frequencies_are_not_targets(text):
 def test_no_number_means_not_measurable():
     a = grade_goal("More bookings from Instagram", today=DAY)
     assert a.target is None and a.smart["measurable"] is False and "not-measurable" in a.rules
+
+
+QUANTITY_SNIPPETS = st.sampled_from(
+    ["from", "från", "fra", "går", "to", "till", "til", "->", "→", "-", "10", "1,5", "2 000", "%", "procent",
+     "prosent", "per cent", "pct", "kr", "x", "x2", "3", "times", "gånger", "ganger", "more", "fler", "by", "med",
+     "+", "up", "increase", "ökning", "2027", "q3", " "]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(QUANTITY_SNIPPETS, max_size=10).map(" ".join))
+def test_strings_named_as_needed_are_in_every_text_the_pattern_matches(text):
+    """find_targets skips a pattern when none of its needed strings is in the text; that must never skip a match
+    (for the relative patterns, a match with a percent unit: the only ones find_targets uses)."""
+    for rx, needs in ((Q._FROM_TO, Q._FROM_NEEDS), (Q._ARROW, Q._ARROW_NEEDS), (Q._TIMES, Q._TIMES_NEEDS)):
+        if rx.search(text):
+            assert any(needed in text for needed in needs), (rx.pattern[:40], text)
+    for rx in (Q._RELATIVE, Q._PCT_CHANGE):
+        for m in rx.finditer(text):
+            if m["q_unit"] in Q._PERCENT:
+                assert any(word in text for word in Q._PERCENT), text
