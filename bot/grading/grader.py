@@ -23,6 +23,21 @@ _QUALIFIER_BEFORE = re.compile(
 )
 
 
+class _Mentions:
+    """Metric mentions of one text per language, each language read at most once: deciding the language and then
+    finding the metric often ask for the same ones."""
+
+    def __init__(self, text: str, rules: RuleSet) -> None:
+        self.text, self.rules = text, rules
+        self._found: dict[str, list[MetricMention]] = {}
+
+    def __call__(self, language: str) -> list[MetricMention]:
+        found = self._found.get(language)
+        if found is None:
+            found = self._found[language] = _mentions(self.text, language, self.rules)
+        return found
+
+
 def _mentions(text: str, language: str, rules: RuleSet) -> list[MetricMention]:
     found = []
     for start, end, cid in rules.metric_matcher(language).finditer(text):
@@ -31,13 +46,14 @@ def _mentions(text: str, language: str, rules: RuleSet) -> list[MetricMention]:
     return found
 
 
-def find_metrics(text: str, language: str, rules: RuleSet) -> list[MetricMention]:
+def find_metrics(text: str, language: str, rules: RuleSet, *, mentions: _Mentions | None = None) -> list[MetricMention]:
     """Metric mentions in the goal's language; other languages are tried when it names none (mixed texts)."""
-    found = _mentions(text, language, rules)
+    mentions = mentions or _Mentions(text, rules)
+    found = mentions(language)
     if not found:
         for other in LANGUAGES:
             if other != language:
-                found = _mentions(text, other, rules)
+                found = mentions(other)
                 if found:
                     break
     return found
@@ -61,13 +77,14 @@ def _platform(plain: str, rules: RuleSet) -> str | None:
     return next((p for p in rules.phrases["platforms"] if p.lower() == m.group(0)), m.group(0))
 
 
-def _language(plain: str, rules: RuleSet) -> str:
+def _language(plain: str, rules: RuleSet, mentions: _Mentions | None = None) -> str:
     """Word evidence first; when it leaves two languages close, each language's metric terms add their weight."""
     scores = language_scores(plain, rules.vocabulary, rules.letters)
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] - ranked[1] < 1.0:
+        mentions = mentions or _Mentions(plain, rules)
         for lang in LANGUAGES:
-            scores[lang] += sum(1 for _ in rules.metric_matcher(lang).finditer(plain))
+            scores[lang] += len(mentions(lang))
     return pick_language(scores)
 
 
@@ -82,11 +99,12 @@ def read_goal(
     """Everything the rules need to know about a goal text."""
     today = today or date.today()
     plain, mentions = normalise(text)
-    lang = language if language in LANGUAGES else _language(plain, rules)
+    metric_mentions = _Mentions(plain, rules)
+    lang = language if language in LANGUAGES else _language(plain, rules, metric_mentions)
     deadlines = find_deadlines(plain, today)
     period, _ = find_period(plain)
     blocked = [(d.start, d.end) for d in deadlines]
-    metrics = find_metrics(plain, lang, rules)
+    metrics = find_metrics(plain, lang, rules, mentions=metric_mentions)
     # Numbers inside a metric's own words ("cost per 1,000 impressions") are not targets.
     blocked += [(m.start, m.end) for m in metrics if "cost" in m.tags and any(ch.isdigit() for ch in m.matched)]
     targets = find_targets(plain, lang, blocked)

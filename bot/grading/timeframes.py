@@ -226,7 +226,8 @@ PERIODS = [
     ("quarter", r"(?:per|a|each|every|/|pr\.?|varje|hvert) ?(?:quarter|kvartal)|quarterly|kvartalsvis"),
     ("year", r"(?:per|a|each|every|/|pr\.?|om|varje|hvert) ?(?:year|år|året)|yearly|annually|årligen|årlig\w*|i året"),
 ]
-_PERIOD_RX = [(name, re.compile(r"(?<!\w)(?:" + rx + r")(?!\w)")) for name, rx in PERIODS]
+# One search for all periods: the leftmost match wins, and at one position the first period listed.
+_PERIOD_RX = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in PERIODS) + r")(?!\w)")
 
 
 def _end_of_month(year: int, month: int) -> date:
@@ -587,9 +588,5 @@ def find_deadlines(text: str, today: date) -> list[Deadline]:
 
 def find_period(text: str) -> tuple[str | None, tuple[int, int] | None]:
     """The rate period of a target ("per month", "i veckan"), if any."""
-    best: tuple[int, str, tuple[int, int]] | None = None
-    for name, rx in _PERIOD_RX:
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name, m.span())
-    return (best[1], best[2]) if best else (None, None)
+    m = _PERIOD_RX.search(text)
+    return (m.lastgroup, m.span()) if m else (None, None)

@@ -1,8 +1,11 @@
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.grading import grade_goal
+from bot.grading import grade_goal, timeframes
 from bot.grading.timeframes import find_deadlines, find_period
 
 DAY = date(2026, 11, 23)  # a Monday
@@ -78,3 +81,20 @@ def test_periods(text, period):
 def test_deadline_in_assessment():
     a = grade_goal("Öka försäljningen med 15 % till december", today=DAY)
     assert a.deadline == date(2026, 12, 31) and a.smart["time_bound"] is True
+
+
+PERIOD_SNIPPETS = st.sampled_from(
+    ["per", "a", "each", "/", "pr.", "om", "varje", "hver", "i", "day", "dag", "week", "vecka", "uke", "v.", "month",
+     "månad", "mnd", "quarter", "kvartal", "year", "år", "året", "daily", "weekly", "monthly", "årlig", "x", "10"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PERIOD_SNIPPETS, max_size=10).map(" ".join))
+def test_find_period_is_the_leftmost_period_and_the_first_listed_at_one_position(text):
+    best = None
+    for name, rx in timeframes.PERIODS:
+        m = re.search(r"(?<!\w)(?:" + rx + r")(?!\w)", text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name, m.span())
+    assert find_period(text) == ((best[1], best[2]) if best else (None, None))
