@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .facts import GoalFacts, MetricMention
+from .required import holds_any, required_by_all
 from .yamlfile import PathKey, fail
 
 LANGUAGES = ("en", "sv", "nb")
@@ -23,7 +25,17 @@ STAGES = ("reach", "engage", "activate", "loyalty")
 CONVERSIONS = ("macro", "micro")
 
 Condition = Callable[[GoalFacts], bool]
-TermMatcher = re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """A term list's regex, searched only in texts that hold one of the strings every match needs."""
+
+    regex: re.Pattern[str]
+    needs: frozenset[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text) if holds_any(text, self.needs) else None
 
 
 _SHARE_WORDS = re.compile(r"(?<!\w)(?:andel\w*|share of|percentage|proportion|\w*rate[n]?|\w*grad(?:en)?)(?!\w)")
@@ -31,11 +43,10 @@ _SHARE_WORDS = re.compile(r"(?<!\w)(?:andel\w*|share of|percentage|proportion|\w
 
 def _implausible(f: GoalFacts) -> bool:
     """Targets nobody can plan for: rates above 100 %, a cut of 100 % or more, several-fold growth in weeks."""
-    rate_metric = (f.metric is not None and bool(f.metric.tags & {"rate", "conversion-rate"})) or bool(
-        _SHARE_WORDS.search(f.text)
-    )
-    if f.target is not None and f.target.unit == "%" and f.target.value > 100 and (rate_metric or f.metric is None):
-        return True
+    if f.target is not None and f.target.unit == "%" and f.target.value > 100:
+        rate_metric = f.metric is None or bool(f.metric.tags & {"rate", "conversion-rate"})
+        if rate_metric or _SHARE_WORDS.search(f.text):
+            return True
     if f.direction == "decrease" and f.relative_pct is not None and f.relative_pct >= 100:
         return True
     factor, months = f.growth_factor, f.months_left
@@ -100,7 +111,7 @@ def compile_terms(patterns: Any, path: Path, where: PathKey) -> TermMatcher:
     """
     check_patterns(patterns, path, where)
     terms = sorted({t for ts in patterns.values() for t in ts}, key=literal_length, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)")
+    return TermMatcher(re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)"), required_by_all(terms))
 
 
 def literal_length(pattern: str) -> int:

@@ -12,6 +12,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from .required import holds_any, required_by_all
+
 try:  # Python 3.11+: the regex parser is private but stable; without it every term is tried everywhere.
     from re import _constants as _sre_constants
     from re import _parser as _sre_parser
@@ -69,43 +71,6 @@ def _first(items: list) -> set[str] | None:
     return None
 
 
-def required_literal(pattern: str) -> str | None:
-    """The longest run of plain characters every match of `pattern` contains, or None when there is none.
-
-    A text without that run cannot match, which is far cheaper to learn with ``in`` than by trying the pattern at
-    every word start. Only the pattern's own top-level sequence and its mandatory groups are read; anything
-    optional or alternative ends a run.
-    """
-    if _sre_parser is None:
-        return None
-    try:
-        parsed = _sre_parser.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    runs: list[str] = []
-    _runs(list(parsed), runs)
-    best = max(runs, key=len, default="")
-    return best or None
-
-
-def _runs(items: list, runs: list[str]) -> None:
-    c = _sre_constants
-    current: list[str] = []
-    for op, av in items:
-        if op is c.LITERAL:
-            current.append(chr(av))
-            continue
-        runs.append("".join(current))
-        current = []
-        if op is c.SUBPATTERN:
-            _runs(list(av[-1]), runs)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-            _runs(list(av[2]), runs)
-    runs.append("".join(current))
-
-
 class MetricMatcher:
     """Metric terms of one language: yields (start, end, concept id) left to right, without overlaps."""
 
@@ -131,14 +96,12 @@ class MetricMatcher:
         self._anywhere = self._groups.pop(None, None)
         # Terms that can start with any character (Swedish and Norwegian compounds: "\w*kostnad") are tried only
         # in texts holding a run of characters each of them needs.
-        gates = [required_literal(pattern) for _, _, pattern in by_char.get(None, [])]
-        self._anywhere_gate: tuple[str, ...] | None = None if None in gates else tuple(gates)
+        self._anywhere_needs = required_by_all(pattern for _, _, pattern in by_char.get(None, []))
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         pos, end_of_text = 0, len(text)
         anywhere = self._anywhere
-        gate = self._anywhere_gate
-        if anywhere is not None and gate is not None and not any(literal in text for literal in gate):
+        if anywhere is not None and not holds_any(text, self._anywhere_needs):
             anywhere = None
         while pos < end_of_text:
             m = _WORD_START.search(text, pos)

@@ -1,0 +1,98 @@
+"""Strings a regex cannot match without, read off its parse tree.
+
+A term list such as ``\\w*branschsnitt\\w*|industry (?:average|benchmark)`` is tried at every word start of every
+goal, and terms that may begin anywhere in a word (Swedish and Norwegian compounds) are the dearest to try. If none
+of ``branschsnitt``, ``average`` or ``benchmark`` is in the text, nothing can match, and ``in`` tells that for a
+fraction of the price of a failed search. ``required_strings`` finds such a set for a pattern, or says there is
+none worth checking; callers skip the search when the text holds none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+try:  # Python 3.11+: the regex parser is private but stable; without it nothing is skipped.
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover
+    _sre_parser = None
+    _sre_constants = None
+
+# Shorter strings are in too many texts to save a search.
+MIN_LENGTH = 3
+
+Strings = frozenset[str]
+
+
+def required_strings(pattern: str) -> Strings | None:
+    """A set of strings at least one of which every match of ``pattern`` contains; None when there is no such set
+    with strings of at least ``MIN_LENGTH`` characters (or the pattern ignores case)."""
+    if _sre_parser is None:
+        return None
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    best = _best(list(parsed.data))
+    return best if best and min(map(len, best)) >= MIN_LENGTH else None
+
+
+def required_by_all(patterns: Iterable[str]) -> Strings | None:
+    """For an alternation of ``patterns``: the union of each one's required strings, or None if one has none."""
+    union: set[str] = set()
+    for pattern in patterns:
+        needed = required_strings(pattern)
+        if needed is None:
+            return None
+        union |= needed
+    return _pruned(union)
+
+
+def holds_any(text: str, needed: Strings | None) -> bool:
+    """Whether ``text`` may match: True when there is nothing to check."""
+    return needed is None or any(s in text for s in needed)
+
+
+def _best(items: list) -> Strings | None:
+    """The most selective required set among the parts of a sequence: the one whose shortest string is longest."""
+    c = _sre_constants
+    candidates: list[Strings] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        found = None
+        if op is c.SUBPATTERN:
+            if not av[1] & re.IGNORECASE:  # (?i:...): its letters may be upper-case in the text
+                found = _best(list(av[-1].data))
+        elif op is c.BRANCH:
+            found = _either(av[1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            found = _best(list(av[2].data))
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({"".join(run)}))
+    return max(candidates, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+
+
+def _either(alternatives: list) -> Strings | None:
+    union: set[str] = set()
+    for alternative in alternatives:
+        found = _best(list(alternative.data))
+        if not found:
+            return None
+        union |= found
+    return _pruned(union)
+
+
+def _pruned(strings: set[str]) -> Strings:
+    """Without strings that contain another one of the set: a text holding the longer holds the shorter."""
+    return frozenset(s for s in strings if not any(other != s and other in s for other in strings))
