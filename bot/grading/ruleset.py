@@ -351,8 +351,11 @@ def load_ruleset(directories: list[Path] | None = None) -> RuleSet:
 
 
 def rules_dirs_from_env() -> list[Path]:
-    extra = os.environ.get(RULES_DIR_ENV)
-    return [Path(p) for p in extra.split(os.pathsep) if p] if extra else []
+    return _split_dirs(os.environ.get(RULES_DIR_ENV))
+
+
+def _split_dirs(value: str | None) -> list[Path]:
+    return [Path(p) for p in value.split(os.pathsep) if p] if value else []
 
 
 @lru_cache(maxsize=8)
@@ -360,7 +363,16 @@ def _cached(dirs: tuple[Path, ...]) -> RuleSet:
     return load_ruleset(list(dirs))
 
 
+@lru_cache(maxsize=8)
+def _cached_for_env(value: str | None) -> RuleSet:
+    """Relative directories in the variable are resolved against the working directory of the first use."""
+    return _cached(tuple(Path(d).resolve() for d in _split_dirs(value)))
+
+
 def default_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
-    """The rule set for this process: built-in rules plus `KPI_ADVISOR_RULES_DIR` (or the given directories)."""
-    dirs = extra_dirs if extra_dirs is not None else rules_dirs_from_env()
-    return _cached(tuple(Path(d).resolve() for d in dirs))
+    """The rule set for this process: built-in rules plus `KPI_ADVISOR_RULES_DIR` (or the given directories).
+
+    Called on every grading and by every Block Kit builder, so the usual case is one dictionary lookup."""
+    if extra_dirs is None:
+        return _cached_for_env(os.environ.get(RULES_DIR_ENV))
+    return _cached(tuple(Path(d).resolve() for d in extra_dirs))
