@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+from json.encoder import encode_basestring
 
 from bot.grading import Assessment, default_ruleset
 from bot.slack.escaping import (
@@ -31,6 +31,9 @@ BUTTON_GOAL_MAX = 1000
 ACTION_SHARE = "check_share"
 ACTION_SAVE = "check_save"
 ACTION_WHY = "check_why"
+
+# One encoder for sizes and button values: json.dumps(..., ensure_ascii=False) builds a new one on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 _SEVERITY_ICON = {"error": ":red_circle:", "warning": ":large_orange_circle:", "info": ":large_blue_circle:"}
 _SMART_MARK = {True: ":white_check_mark:", False: ":x:", None: ":grey_question:"}
@@ -68,10 +71,10 @@ def button_value(goal_text: str) -> str:
     Slack caps a button value at 2,000 characters and counts the three buttons towards the message size, so a
     pasted essay is re-graded on its opening (the grader reads only its first 2,000 characters anyway).
     """
-    value = json.dumps({"goal": goal_text[:BUTTON_GOAL_MAX]}, ensure_ascii=False)
+    value = _ENCODER.encode({"goal": goal_text[:BUTTON_GOAL_MAX]})
     while len(value) > BUTTON_VALUE_MAX:  # JSON escapes can lengthen the text
         goal_text = goal_text[: len(goal_text) * 3 // 4]
-        value = json.dumps({"goal": goal_text[:BUTTON_GOAL_MAX]}, ensure_ascii=False)
+        value = _ENCODER.encode({"goal": goal_text[:BUTTON_GOAL_MAX]})
     return value
 
 
@@ -196,18 +199,16 @@ def button(label: str, action_id: str, value: str, *, style: str | None = None) 
 
 
 def _chars(blocks: list[dict]) -> int:
-    return len(json.dumps(blocks, ensure_ascii=False))
+    return len(_ENCODER.encode(blocks))
 
 
-_OTHER_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
-_SECTION_OVERHEAD = _chars([{"type": "section", "text": mrkdwn("x")}]) - 1
+_SECTION_OVERHEAD = _chars([{"type": "section", "text": mrkdwn("x")}]) - len(encode_basestring("x"))
 
 
 def _section_chars(text: str) -> int:
-    """What ``_chars`` gives for one mrkdwn section holding ``text``, without encoding it: the text's length plus
-    one for each newline, quote and backslash (JSON writes them as two characters). Sizing every finding this way
-    keeps a whole JSON encoding per finding off the path of every `/kpi check`; text with other control characters
-    (never in our findings), empty or over-long text is encoded for real."""
-    if not text or len(text) > SECTION_TEXT_MAX or _OTHER_CONTROL.search(text):
+    """What ``_chars`` gives for one mrkdwn section holding ``text``, encoding only the text (empty or over-long
+    text, which ``mrkdwn`` changes, is encoded for real). Sizing every finding this way keeps a whole JSON encoding
+    per finding off the path of every `/kpi check`."""
+    if not text or len(text) > SECTION_TEXT_MAX:
         return _chars([{"type": "section", "text": mrkdwn(text)}])
-    return _SECTION_OVERHEAD + len(text) + text.count("\n") + text.count('"') + text.count("\\")
+    return _SECTION_OVERHEAD + len(encode_basestring(text))
