@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .facts import Quantity
+from .required import holds_any
 
 _NUM = (
     r"(?P<num>[0-9]{1,3}(?: [0-9]{3})+(?![0-9])|[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9])"
@@ -207,7 +208,7 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
     used: list[tuple[int, int]] = []
     has_digit = _DIGIT.search(text) is not None
     for rx, needs in ((_FROM_TO, _FROM_NEEDS), (_ARROW, _ARROW_NEEDS)) if has_digit else ():
-        if not any(needed in text for needed in needs):
+        if not holds_any(text, needs):
             continue
         m = rx.search(text)
         if m and free(*m.span()):
@@ -219,7 +220,7 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
                 result.direction = "decrease" if b.value < a.value else "increase"
                 used.append(m.span())
                 break
-    if result.target is None and has_digit and any(word in text for word in _PERCENT):
+    if result.target is None and has_digit and holds_any(text, _PERCENT):
         for rx in (_RELATIVE, _PCT_CHANGE):
             for m in rx.finditer(text):
                 q = _value(m, "q_", language)
@@ -237,7 +238,7 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
         result.multiplier = float(m.lastgroup[1:].replace("_", "."))
         if result.multiplier < 1:
             result.direction = "decrease"
-    if result.multiplier is None and has_digit and any(needed in text for needed in _TIMES_NEEDS):
+    if result.multiplier is None and has_digit and holds_any(text, _TIMES_NEEDS):
         m = _TIMES.search(text)
         if m:
             result.multiplier = float(m.group("a") or m.group("b") or m.group("c"))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from .facts import Deadline
+from .required import holds_any
 from .word_start import word_start
 
 MONTHS = {
@@ -559,7 +560,7 @@ _PATTERNS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in 
 def _triggered(trigger: Trigger, text: str, words: set[str], has_digit: bool) -> bool:
     if isinstance(trigger, frozenset):
         return not trigger.isdisjoint(words)
-    return has_digit and any(needed in text for needed in trigger)
+    return has_digit and holds_any(text, trigger)
 
 
 def find_deadlines(text: str, today: date) -> list[Deadline]:
