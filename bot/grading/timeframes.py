@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from .facts import Deadline
 from .required import holds_any
-from .word_start import word_start
+from .word_start import WordStartScan
 
 MONTHS = {
     "january": 1,
@@ -542,19 +542,29 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
 ]
 
 
-def _at_word_start(rx: re.Pattern[str]) -> re.Pattern[str]:
-    """The same pattern, tried only where a word starts.
+class _AtTextStart:
+    """A pattern anchored with ``^``, scanned like the word-start ones."""
 
-    Python's regex engine tries a leading alternation ("by|in|until|...") at every position of the text; a cheap
-    look-behind rejects the positions inside words first, which makes these patterns several times faster. A match
-    inside a word was discarded by ``find_deadlines`` anyway.
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.plain = rx
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
+        for m in self.plain.finditer(text):
+            yield m.start(), m.end(), m
+
+
+def _at_word_start(rx: re.Pattern[str]) -> WordStartScan | _AtTextStart:
+    """The same pattern, tried only where a word starts (after a character that is not a letter or digit).
+
+    A match inside a word was discarded by ``find_deadlines`` anyway; not trying there is what makes these
+    patterns cheap (see ``word_start``).
     """
     if rx.pattern.startswith("^"):
-        return rx
-    return word_start(r"(?<![^\W_])(?:" + rx.pattern + ")", rx.flags)
+        return _AtTextStart(rx)
+    return WordStartScan(rx.pattern, before=r"[^\W_]", separator=r"[\W_]", flags=rx.flags)
 
 
-_PATTERNS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PATTERNS]
+_SCANS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PATTERNS]
 
 
 def _triggered(trigger: Trigger, text: str, words: set[str], has_digit: bool) -> bool:
@@ -568,11 +578,10 @@ def find_deadlines(text: str, today: date) -> list[Deadline]:
     found: list[tuple[int, int, date]] = []
     words = set(_WORDS.findall(text))
     has_digit = _ANY_DIGIT.search(text) is not None
-    for trigger, rx, resolve in _PATTERNS:
+    for trigger, scan, resolve in _SCANS:
         if not _triggered(trigger, text, words, has_digit):
             continue
-        for m in rx.finditer(text):
-            start, end = m.span()
+        for start, end, m in scan.finditer(text):
             if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
                 continue
             due = resolve(m, today)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 try:
@@ -184,3 +185,44 @@ def _count_alternatives(items: list) -> int:
     if items and items[0][0] is c.BRANCH:
         return len(items[0][1][1])
     return 1
+
+
+class WordStartScan:
+    """``(?<!B)X`` found by looking for the character before it instead: one character that is not ``B`` (the
+    ``separator`` class), then ``X``; or ``X`` at the very start of the text.
+
+    For patterns whose first characters are many (a list of prepositions, say) moving the look-behind does not pay,
+    but separators are few: the engine skips to spaces and punctuation and tries ``X`` only there. ``finditer``
+    yields ``(start, end, match)`` with the start of ``X`` (the match object's own span includes the separator),
+    the same sequence as ``re.finditer`` on ``(?<!B)(?:X)``: leftmost first, each search resuming where the
+    previous match ended. Patterns with few first characters use the ``word_start`` rewrite instead.
+    """
+
+    def __init__(self, body: str, *, before: str, separator: str, flags: int = 0) -> None:
+        self.plain = re.compile(f"(?<!{before})(?:{body})", flags)
+        if self.plain.fullmatch(""):
+            raise ValueError("a word-start pattern must not match the empty string")
+        rewritten = word_start(self.plain.pattern, flags)
+        self._rewritten = rewritten if is_rewritten(rewritten) else None
+        self._at_start = re.compile(f"(?:{body})", flags)
+        self._after = re.compile(f"{separator}(?:{body})", flags)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
+        if self._rewritten is not None:
+            for m in self._rewritten.finditer(text):
+                yield m.start(), m.end(), m
+            return
+        m = self._at_start.match(text)
+        if m is not None:
+            yield 0, m.end(), m
+            pos = m.end()
+        else:
+            pos = 1
+        after, length = self._after, len(text)
+        while pos <= length:
+            m = after.search(text, pos - 1)  # the separator may be the last character of the previous match
+            if m is None:
+                return
+            start, end = m.start() + 1, m.end()
+            yield start, end, m
+            pos = end
