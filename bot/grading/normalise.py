@@ -17,7 +17,6 @@ MAX_ANALYSED_CHARS = 2000
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'\-]*[a-z][a-z0-9_+'\-]*:(?::skin-tone-\d:)?")
 _MARKERS = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
-_SPACE = re.compile(r"\s+")
 _TRANSLATE = str.maketrans(
     {
         "\u2010": "-",
@@ -34,6 +33,9 @@ _TRANSLATE = str.maketrans(
         "\u00bb": '"',
     }
 )
+
+
+_TO_TRANSLATE = re.compile("[" + "".join(chr(code) for code in _TRANSLATE) + "]")
 
 
 def _label(m: re.Match[str]) -> str:
@@ -63,6 +65,7 @@ def normalise(text: str) -> tuple[str, tuple[str, ...]]:
     """Lower-cased, markup-free, single-spaced text for matching, plus the mentioned user ids."""
     text = unicodedata.normalize("NFC", text[: MAX_ANALYSED_CHARS * 4])
     plain, mentions = strip_slack_markup(text)
-    plain = plain.translate(_TRANSLATE).lower()
-    plain = _SPACE.sub(" ", plain).strip()
+    if not plain.isascii() and _TO_TRANSLATE.search(plain):  # a dict-table translate is slow; most texts need none
+        plain = plain.translate(_TRANSLATE)
+    plain = " ".join(plain.lower().split())  # str.split and \s agree on what whitespace is
     return plain[:MAX_ANALYSED_CHARS], mentions
