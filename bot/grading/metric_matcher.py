@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .required import holds_any, required_by_all
+from .required import required_strings
 
 try:  # Python 3.11+: the regex parser is private but stable; without it every term is tried everywhere.
     from re import _constants as _sre_constants
@@ -71,8 +71,78 @@ def _first(items: list) -> set[str] | None:
     return None
 
 
+def first_pairs(pattern: str) -> set[str] | None:
+    """The two-character beginnings a match of ``pattern`` can have, or None when they are not a short list (the
+    second character can be anything, or a match can be one character long)."""
+    if _sre_parser is None:
+        return None
+    try:
+        found = _prefixes(list(_sre_parser.parse(pattern).data), 2)
+    except (re.error, _Unbounded):
+        return None
+    return found if all(len(p) == 2 for p in found) else None
+
+
+class _Unbounded(Exception):
+    """Too many beginnings to list."""
+
+
+_MAX_PREFIXES = 256
+
+
+def _prefixes(items: list, depth: int) -> set[str]:
+    """Strings of up to ``depth`` characters that every match of ``items`` starts with one of; a shorter string
+    means a match can end (or stop being predictable) there."""
+    c = _sre_constants
+    if depth == 0 or not items:
+        return {""}
+    (op, av), rest = items[0], items[1:]
+    if op is c.LITERAL:
+        return {chr(av) + p for p in _prefixes(rest, depth - 1)}
+    if op is c.IN:
+        chars: list[str] = []
+        for kind, value in av:
+            if kind is c.LITERAL:
+                chars.append(chr(value))
+            elif kind is c.RANGE and value[1] - value[0] < 32:
+                chars.extend(chr(v) for v in range(value[0], value[1] + 1))
+            else:
+                return {""}
+        tails = _prefixes(rest, depth - 1)
+        found = {ch + p for ch in chars for p in tails}
+    elif op is c.SUBPATTERN:
+        found = _prefixes([*av[-1].data, *rest], depth)
+    elif op is c.BRANCH:
+        found = set().union(*(_prefixes([*alternative.data, *rest], depth) for alternative in av[1]))
+    elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, high, sub = av
+        less = high if high == c.MAXREPEAT else high - 1
+        again = [(op, (max(low - 1, 0), less, sub))] if less else []
+        found = _prefixes([*sub.data, *again, *rest], depth)
+        if low == 0:
+            found |= _prefixes(rest, depth)
+    elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        return _prefixes(rest, depth)
+    else:
+        return {""}
+    if len(found) > _MAX_PREFIXES:
+        raise _Unbounded
+    return found
+
+
+_ANYWHERE_CACHE_MAX = 512
+
+
+def _union(parts: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?:" + "|".join(parts) + r")(?!\w)")
+
+
 class MetricMatcher:
-    """Metric terms of one language: yields (start, end, concept id) left to right, without overlaps."""
+    """Metric terms of one language: yields (start, end, concept id) left to right, without overlaps.
+
+    At each word start only the terms that can begin with its first two characters are tried, in the order of the
+    whole list (most literal first), so the term chosen is the one the full list would choose.
+    """
 
     def __init__(self, alternatives: list[tuple[int, str, str]]) -> None:
         by_char: dict[str | None, list[tuple[int, str, str]]] = defaultdict(list)
@@ -82,34 +152,66 @@ class MetricMatcher:
                 by_char[ch].append((literal, concept, pattern))
         self._concepts: dict[str, str] = {}
         self._literal: dict[str, int] = {}
+        # By the first two characters of a word start; by its first character alone for what is left: terms whose
+        # second character cannot be listed (and word starts whose pair no listed term begins with).
+        self._pairs: dict[str, re.Pattern[str]] = {}
         self._groups: dict[str | None, re.Pattern[str]] = {}
         index = 0
         for ch, alts in by_char.items():
             alts.sort(key=lambda a: -a[0])
-            parts = []
+            named: list[tuple[str, set[str] | None]] = []
             for literal, concept, pattern in alts:
                 name = f"m{index}"
                 index += 1
                 self._concepts[name], self._literal[name] = concept, literal
-                parts.append(f"(?P<{name}>{pattern})")
-            self._groups[ch] = re.compile(r"(?:" + "|".join(parts) + r")(?!\w)")
-        self._anywhere = self._groups.pop(None, None)
-        # Terms that can start with any character (Swedish and Norwegian compounds: "\w*kostnad") are tried only
-        # in texts holding a run of characters each of them needs.
-        self._anywhere_needs = required_by_all(pattern for _, _, pattern in by_char.get(None, []))
+                pairs = first_pairs(pattern) if ch is not None else None
+                named.append((f"(?P<{name}>{pattern})", None if pairs is None else {p for p in pairs if p[0] == ch}))
+            for pair in sorted({p for _, pairs in named if pairs for p in pairs}):
+                self._pairs[pair] = _union([part for part, pairs in named if pairs is None or pair in pairs])
+            wild = [part for part, pairs in named if pairs is None]
+            if wild:
+                self._groups[ch] = _union(wild)
+        self._groups.pop(None, None)
+        # Terms that can start with any character (Swedish and Norwegian compounds: "\w*kostnad") are the dearest
+        # to try at every word start. Each is tried only in texts holding a string it needs; the few a text calls
+        # for are compiled together once and kept (the combinations that occur are few).
+        self._anywhere_parts = [
+            (f"(?P<{name}>{pattern})", required_strings(pattern))
+            for name, pattern in ((f"a{i}", alt[2]) for i, alt in enumerate(by_char.get(None, [])))
+        ]
+        for i, (literal, concept, _) in enumerate(by_char.get(None, [])):
+            self._concepts[f"a{i}"], self._literal[f"a{i}"] = concept, literal
+        self._anywhere_compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self._anywhere_always = tuple(i for i, (_, needs) in enumerate(self._anywhere_parts) if needs is None)
+        self._anywhere_by_string: dict[str, list[int]] = defaultdict(list)
+        for i, (_, needs) in enumerate(self._anywhere_parts):
+            for needed in needs or ():
+                self._anywhere_by_string[needed].append(i)
+
+    def _anywhere(self, text: str) -> re.Pattern[str] | None:
+        """The terms that can start anywhere and whose needed strings ``text`` holds, as one pattern (in order)."""
+        held = list(filter(text.__contains__, self._anywhere_by_string))  # the loop stays in C
+        if not held and not self._anywhere_always:
+            return None
+        active = tuple(sorted({*self._anywhere_always, *(i for s in held for i in self._anywhere_by_string[s])}))
+        rx = self._anywhere_compiled.get(active)
+        if rx is None:
+            if len(self._anywhere_compiled) >= _ANYWHERE_CACHE_MAX:
+                self._anywhere_compiled.clear()
+            rx = self._anywhere_compiled[active] = _union([self._anywhere_parts[i][0] for i in active])
+        return rx
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         pos, end_of_text = 0, len(text)
-        anywhere = self._anywhere
-        if anywhere is not None and not holds_any(text, self._anywhere_needs):
-            anywhere = None
+        anywhere = self._anywhere(text)
         while pos < end_of_text:
             m = _WORD_START.search(text, pos)
             if m is None:
                 return
             start = m.start()
             best = None
-            for rx in (self._groups.get(text[start]), anywhere):
+            here = self._pairs.get(text[start : start + 2]) or self._groups.get(text[start])
+            for rx in (here, anywhere):
                 if rx is None:
                     continue
                 hit = rx.match(text, start)

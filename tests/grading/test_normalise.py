@@ -38,5 +38,5 @@ def test_long_text_is_cut():
 
 def test_typographic_dashes_and_quotes_become_plain_and_any_whitespace_one_space():
     text = "Öka  bokningarna\u00a0från 20–35 \u2014 “nu”\tper\u2009månad’s\n"
-    assert normalise(text)[0] == "öka bokningarna från 20-35 - \"nu\" per månad's"
+    assert normalise(text)[0] == 'öka bokningarna från 20-35 - "nu" per månad\'s'
     assert normalise("Grow   sales\tby 10 %  ")[0] == "grow sales by 10 %"
