@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .required import required_strings
+from .required import GatedAlternation
 
 try:  # Python 3.11+: the regex parser is private but stable; without it every term is tried everywhere.
     from re import _constants as _sre_constants
@@ -130,9 +130,6 @@ def _prefixes(items: list, depth: int) -> set[str]:
     return found
 
 
-_ANYWHERE_CACHE_MAX = 512
-
-
 def _union(parts: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(parts) + r")(?!\w)")
 
@@ -175,35 +172,16 @@ class MetricMatcher:
         # Terms that can start with any character (Swedish and Norwegian compounds: "\w*kostnad") are the dearest
         # to try at every word start. Each is tried only in texts holding a string it needs; the few a text calls
         # for are compiled together once and kept (the combinations that occur are few).
-        self._anywhere_parts = [
-            (f"(?P<{name}>{pattern})", required_strings(pattern))
-            for name, pattern in ((f"a{i}", alt[2]) for i, alt in enumerate(by_char.get(None, [])))
-        ]
-        for i, (literal, concept, _) in enumerate(by_char.get(None, [])):
+        anywhere = by_char.get(None, [])
+        for i, (literal, concept, _) in enumerate(anywhere):
             self._concepts[f"a{i}"], self._literal[f"a{i}"] = concept, literal
-        self._anywhere_compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-        self._anywhere_always = tuple(i for i, (_, needs) in enumerate(self._anywhere_parts) if needs is None)
-        self._anywhere_by_string: dict[str, list[int]] = defaultdict(list)
-        for i, (_, needs) in enumerate(self._anywhere_parts):
-            for needed in needs or ():
-                self._anywhere_by_string[needed].append(i)
-
-    def _anywhere(self, text: str) -> re.Pattern[str] | None:
-        """The terms that can start anywhere and whose needed strings ``text`` holds, as one pattern (in order)."""
-        held = list(filter(text.__contains__, self._anywhere_by_string))  # the loop stays in C
-        if not held and not self._anywhere_always:
-            return None
-        active = tuple(sorted({*self._anywhere_always, *(i for s in held for i in self._anywhere_by_string[s])}))
-        rx = self._anywhere_compiled.get(active)
-        if rx is None:
-            if len(self._anywhere_compiled) >= _ANYWHERE_CACHE_MAX:
-                self._anywhere_compiled.clear()
-            rx = self._anywhere_compiled[active] = _union([self._anywhere_parts[i][0] for i in active])
-        return rx
+        self._anywhere = GatedAlternation(
+            [f"(?P<a{i}>{pattern})" for i, (_, _, pattern) in enumerate(anywhere)], template=r"(?:{})(?!\w)"
+        )
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         pos, end_of_text = 0, len(text)
-        anywhere = self._anywhere(text)
+        anywhere = self._anywhere.for_text(text)
         while pos < end_of_text:
             m = _WORD_START.search(text, pos)
             if m is None:

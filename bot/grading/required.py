@@ -97,3 +97,45 @@ def _either(alternatives: list) -> Strings | None:
 def _pruned(strings: set[str]) -> Strings:
     """Without strings that contain another one of the set: a text holding the longer holds the shorter."""
     return frozenset(s for s in strings if not any(other != s and other in s for other in strings))
+
+
+class GatedAlternation:
+    """An alternation of ``parts`` (regex sources, tried in order) compiled, for each text, from only the parts
+    whose required strings the text holds: a part without them cannot match, so the result is the same as the
+    whole alternation's, for a fraction of the work when the parts are costly to try (``\\w*kostnad``).
+
+    ``template`` wraps the joined parts (``"(?<!\\w)(?:{})(?!\\w)"``). The combinations that occur are few; each is
+    compiled once and kept (up to ``MAX_COMPILED``, then the cache starts over).
+    """
+
+    MAX_COMPILED = 512
+
+    def __init__(self, parts: list[str], template: str = "(?:{})", flags: int = 0) -> None:
+        self._parts, self._template, self._flags = parts, template, flags
+        needs = [required_strings(part) for part in parts]
+        self._always = tuple(i for i, needed in enumerate(needs) if needed is None)
+        self._by_string: dict[str, list[int]] = {}
+        for i, needed in enumerate(needs):
+            for s in needed or ():
+                self._by_string.setdefault(s, []).append(i)
+        self._compiled: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+    def for_text(self, text: str) -> re.Pattern[str] | None:
+        """The alternation of the parts ``text`` may match, or None when it can match none of them."""
+        held = tuple(filter(text.__contains__, self._by_string))  # the loop stays in C
+        try:
+            return self._compiled[held]
+        except KeyError:
+            pass
+        active = sorted({*self._always, *(i for s in held for i in self._by_string[s])})
+        rx = None
+        if active:
+            rx = re.compile(self._template.format("|".join(self._parts[i] for i in active)), self._flags)
+        if len(self._compiled) >= self.MAX_COMPILED:
+            self._compiled.clear()
+        self._compiled[held] = rx
+        return rx
+
+    def search(self, text: str) -> re.Match[str] | None:
+        rx = self.for_text(text)
+        return rx.search(text) if rx is not None else None

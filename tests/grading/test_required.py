@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.grading.normalise import normalise
-from bot.grading.required import holds_any, required_by_all, required_strings
+from bot.grading.required import GatedAlternation, holds_any, required_by_all, required_strings
 from bot.grading.ruleset import default_ruleset
 
 HOLDOUT = Path(__file__).with_name("goals_holdout.yml")
@@ -36,6 +36,7 @@ def test_required_strings(pattern, needs):
 
 
 def test_a_set_keeps_only_its_shortest_forms():
+    assert required_strings(r"(?:visits?|visitors?|orders?) now") == {"visit", "order"}
     assert required_by_all([r"visits?", r"visitors?", r"orders?"]) == {"visit", "order"}
     assert required_by_all([r"visits?", r"\d+"]) is None
 
@@ -66,3 +67,16 @@ WORDS = sorted({w for text in GOALS for w in text.split()})
 def test_required_strings_hold_on_random_goal_words(text, pattern):
     if re.search(pattern, text):
         assert holds_any(text, required_strings(pattern))
+
+
+def _full(parts: list[str], template: str) -> re.Pattern[str]:
+    return re.compile(template.format("|".join(parts)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join))
+def test_gated_alternation_agrees_with_the_whole_alternation(text):
+    parts = [r"\w*kostnad\w*", r"(?:online |)sales", r"leads?", r"\d+ %", r"bokning\w*"]
+    gated = GatedAlternation(parts, template=r"(?<!\w)(?:{})(?!\w)")
+    found, expected = gated.search(text), _full(parts, r"(?<!\w)(?:{})(?!\w)").search(text)
+    assert (found and found.span()) == (expected and expected.span())
