@@ -174,6 +174,40 @@ def _metric_predicate(spec: Any, path: Path, where: PathKey, tags_known: set[str
     return matches
 
 
+# Conditions run for every rule on every goal: plain loops, not all()/any() over generators, which cost more than
+# the checks they combine.
+def _all_of(parts: list[Condition]) -> Condition:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda f: first(f) and second(f)
+
+    def all_of(f: GoalFacts) -> bool:
+        for part in parts:  # noqa: SIM110 - a loop, not all() over a generator (see above)
+            if not part(f):
+                return False
+        return True
+
+    return all_of
+
+
+def _any_of(parts: list[Condition]) -> Condition:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda f: first(f) or second(f)
+
+    def any_of(f: GoalFacts) -> bool:
+        for part in parts:  # noqa: SIM110
+            if part(f):
+                return True
+        return False
+
+    return any_of
+
+
 def compile_condition(
     spec: Any, path: Path, where: PathKey, named_terms: Mapping[str, TermMatcher], tags_known: set[str]
 ) -> Condition:
@@ -191,9 +225,7 @@ def compile_condition(
         if not isinstance(value, list) or not value:
             raise fail(path, here, "expected a non-empty list of conditions")
         parts = [compile_condition(v, path, [*here, i], named_terms, tags_known) for i, v in enumerate(value)]
-        if key == "all":
-            return lambda f: all(p(f) for p in parts)
-        return lambda f: any(p(f) for p in parts)
+        return _all_of(parts) if key == "all" else _any_of(parts)
     if key == "not":
         inner = compile_condition(value, path, here, named_terms, tags_known)
         return lambda f: not inner(f)
@@ -204,10 +236,24 @@ def compile_condition(
         return lambda f: f.metric is not None and pred(f.metric)
     if key == "any_metric":
         pred = _metric_predicate(value, path, here, tags_known)
-        return lambda f: any(pred(m) for m in f.metrics)
+
+        def any_metric(f: GoalFacts) -> bool:
+            for m in f.metrics:  # noqa: SIM110
+                if pred(m):
+                    return True
+            return False
+
+        return any_metric
     if key == "other_metric":
         pred = _metric_predicate(value, path, here, tags_known)
-        return lambda f: any(pred(m) for m in f.metrics if m is not f.metric and m.concept != f.metric.concept)
+
+        def other_metric(f: GoalFacts) -> bool:
+            for m in f.metrics:  # noqa: SIM110
+                if m is not f.metric and m.concept != f.metric.concept and pred(m):
+                    return True
+            return False
+
+        return other_metric
     if key == "terms":
         if isinstance(value, str):
             if value not in named_terms:
