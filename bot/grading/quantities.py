@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .facts import Quantity
 from .required import holds_any
+from .word_start import WordStartScan
 
 _NUM = (
     r"(?P<num>[0-9]{1,3}(?: [0-9]{3})+(?![0-9])|[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9])"
@@ -26,7 +27,7 @@ _UNIT = (
 )
 QUANTITY = r"(?P<cur>[$€£] ?)?" + _NUM + _SCALE + _UNIT
 _DIGIT = re.compile(r"[0-9]")
-_QUANTITY_RX = re.compile(r"(?<![\w.,])" + QUANTITY)
+_QUANTITY_RX = WordStartScan(QUANTITY, before=r"[\w.,]", separator=r"[^\w.,]")
 
 _SCALES = {
     "k": 1e3,
@@ -86,8 +87,10 @@ _MULTIPLIER_WORDS = [
     ("x10", r"tiodubbl\w*|tidoble\w*|tenfold"),
     ("x0_5", r"halve[ds]?|halving|halver\w*|cut in half|by half|med hälften|med halvparten"),
 ]
-MULTIPLIERS = re.compile(
-    r"(?<!\w)(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _MULTIPLIER_WORDS) + r")(?!\w)"
+MULTIPLIERS = WordStartScan(
+    r"(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _MULTIPLIER_WORDS) + r")(?!\w)",
+    before=r"\w",
+    separator=r"\W",
 )
 _TIMES = re.compile(
     r"(?<!\w)(?:x ?(?P<a>[0-9]+)|(?P<b>[0-9]+) ?x|(?P<c>[0-9]+) (?:times|gånger|ganger) "
@@ -126,13 +129,17 @@ _TARGET_CUE = re.compile(
     r"(?:to|till|til|reach|nå|above|over|at least|minst|minimum|under|below|max\.?|maximum|högst|maks\.?|min\.?"
     r"|≥|>|<|≤|target|mål|goal|of|på|at|hit|get|få|achieve|uppnå|oppnå|about|around|ca\.?)\s*$"
 )
-_DECREASE = re.compile(
-    r"(?<!\w)(?:lower\w*|reduc\w*|cut\w*|decreas\w*|halve\w*|minimi[sz]e\w*|drop\w*|bring down|below|under|fewer|less"
-    r"|sänk\w*|minsk\w*|halver\w*|reducer\w*|färre|lägre|högst|senke\w*|kutt\w*|færre|lavere|maks\w*|max)(?!\w)"
+_DECREASE = WordStartScan(
+    r"(?:lower\w*|reduc\w*|cut\w*|decreas\w*|halve\w*|minimi[sz]e\w*|drop\w*|bring down|below|under|fewer|less"
+    r"|sänk\w*|minsk\w*|halver\w*|reducer\w*|färre|lägre|högst|senke\w*|kutt\w*|færre|lavere|maks\w*|max)(?!\w)",
+    before=r"\w",
+    separator=r"\W",
 )
-_INCREASE = re.compile(
-    r"(?<!\w)(?:increas\w*|grow\w*|rais\w*|boost\w*|improv\w*|more|higher|doubl\w*|tripl\w*|get|reach|drive|gain"
-    r"|öka\w*|höj\w*|fler|mer|högre|fördubbl\w*|få|nå|øke\w*|hev\w*|flere|høyere|dobl\w*|vekst|tillväxt)(?!\w)"
+_INCREASE = WordStartScan(
+    r"(?:increas\w*|grow\w*|rais\w*|boost\w*|improv\w*|more|higher|doubl\w*|tripl\w*|get|reach|drive|gain"
+    r"|öka\w*|höj\w*|fler|mer|högre|fördubbl\w*|få|nå|øke\w*|hev\w*|flere|høyere|dobl\w*|vekst|tillväxt)(?!\w)",
+    before=r"\w",
+    separator=r"\W",
 )
 
 
@@ -145,15 +152,21 @@ class Targets:
     direction: str = "increase"
 
 
-def _value(m: re.Match, prefix: str, language: str) -> Quantity | None:
+_COMMA_GROUPS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+_DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+
+
+def _value(m: re.Match, prefix: str, language: str, span: tuple[int, int] | None = None) -> Quantity | None:
+    """The quantity in ``m``'s groups named ``prefix`` + num/scale/unit/cur; ``span`` is where the whole quantity
+    is when ``prefix`` is empty (by default ``m``'s own span)."""
     g = m.groupdict()
     raw = g[prefix + "num"]
     if raw is None:
         return None
     digits = raw.replace(" ", "")
-    if re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+", digits):
+    if _COMMA_GROUPS.fullmatch(digits):
         digits = digits.replace(",", "")
-    elif re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})+", digits) and (language != "en" or digits.count(".") > 1):
+    elif _DOT_GROUPS.fullmatch(digits) and (language != "en" or digits.count(".") > 1):
         digits = digits.replace(".", "")
     else:
         digits = digits.replace(",", ".")
@@ -172,19 +185,16 @@ def _value(m: re.Match, prefix: str, language: str) -> Quantity | None:
         code, factor = _CURRENCY.get(unit_raw, (unit_raw.upper(), 1))
         value *= factor
         unit = {"sv": "SEK", "nb": "NOK"}.get(language, "kr") if code == "kr" else code
-    return Quantity(
-        value,
-        unit,
-        m.start(prefix[:-1] if prefix else 0),
-        m.end(prefix[:-1] if prefix else 0),
-        m.group(prefix[:-1]) if prefix else m.group(0),
-    )
+    if prefix:
+        return Quantity(value, unit, m.start(prefix[:-1]), m.end(prefix[:-1]), m.group(prefix[:-1]))
+    start, end = span or m.span()
+    return Quantity(value, unit, start, end, m.string[start:end])
 
 
 def all_quantities(text: str, language: str) -> list[Quantity]:
     out = []
-    for m in _QUANTITY_RX.finditer(text):
-        q = _value(m, "", language)
+    for start, end, m in _QUANTITY_RX.finditer(text):
+        q = _value(m, "", language, span=(start, end))
         if q is not None:
             out.append(q)
     return out
@@ -193,7 +203,7 @@ def all_quantities(text: str, language: str) -> list[Quantity]:
 def direction_of(text: str) -> str:
     """Whether the goal asks for more or less: the first verb or comparative that says so."""
     down, up = _DECREASE.search(text), _INCREASE.search(text)
-    if down and (not up or down.start() < up.start()):
+    if down and (not up or down[0] < up[0]):
         return "decrease"
     return "increase"
 
@@ -233,8 +243,9 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
                 break
             if result.relative_pct is not None:
                 break
-    m = MULTIPLIERS.search(text)
-    if m:
+    found = MULTIPLIERS.search(text)
+    if found:
+        m = found[2]
         result.multiplier = float(m.lastgroup[1:].replace("_", "."))
         if result.multiplier < 1:
             result.direction = "decrease"

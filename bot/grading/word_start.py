@@ -207,6 +207,10 @@ class WordStartScan:
         self._at_start = re.compile(f"(?:{body})", flags)
         self._after = re.compile(f"{separator}(?:{body})", flags)
 
+    def search(self, text: str) -> tuple[int, int, re.Match[str]] | None:
+        """The first of ``finditer``, or None."""
+        return next(self.finditer(text), None)
+
     def finditer(self, text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
         if self._rewritten is not None:
             for m in self._rewritten.finditer(text):

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.grading import timeframes
+from bot.grading import quantities, timeframes
 from bot.grading.normalise import normalise
 from bot.grading.word_start import WordStartScan, is_rewritten, word_start
 
@@ -141,3 +141,27 @@ def test_trigger_words_are_whole_words_the_tokeniser_can_produce():
 def test_a_season_with_an_apostrophe_is_a_deadline():
     found = timeframes.find_deadlines("sell 300 gift cards before mother's day", date(2026, 11, 23))
     assert [d.phrase for d in found] == ["before mother's day"]
+
+
+QUANTITY_SCANS = [v for v in vars(quantities).values() if isinstance(v, WordStartScan)]
+QUANTITY_SNIPPETS = st.sampled_from(
+    ["10", "1,5", "2 000", "1.500", "%", "kr", "$", "€", "k", "x2", "double", "fördubbla", "halve", "lower", "öka",
+     "more", "fewer", "by", ".", ",", "-", "_", "é", " ", "sänka", "reach", "3x", "10k", "mnok"]
+)  # fmt: skip
+
+
+def test_quantity_scans_are_all_found():
+    assert len(QUANTITY_SCANS) >= 4
+
+
+@pytest.mark.parametrize("scan", QUANTITY_SCANS, ids=lambda scan: scan.plain.pattern[:40])
+def test_quantity_scans_find_the_same_as_their_plain_pattern(scan):
+    for text in CORPUS:
+        assert _scanned(scan, text) == _plain(scan, text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(QUANTITY_SNIPPETS, max_size=12).map("".join))
+def test_quantity_scans_agree_with_their_plain_pattern_on_random_text(text):
+    for scan in QUANTITY_SCANS:
+        assert _scanned(scan, text) == _plain(scan, text)
