@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from bot.settings import settings_from_env
 from bot.slack.app import check_token, create_app
@@ -22,7 +23,7 @@ from bot.slack.server import create_web_app
 from bot.store import make_engine
 
 
-def create_asgi_app() -> Starlette:
+def create_asgi_app() -> ASGIApp:
     """Build one worker's app: settings from the environment, its own engine and Bolt app."""
     level = os.environ.get(LOG_LEVEL_VARIABLE, "info").upper()
     logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "INFO", format=LOG_FORMAT)
