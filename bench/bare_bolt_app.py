@@ -19,11 +19,11 @@ from starlette.routing import Route
 
 
 def create() -> Starlette:
-    token = os.environ["SLACK_BOT_TOKEN"]
+    # Taken out of the environment: Bolt would read it again and warn that the client's token takes precedence.
+    token = os.environ.pop("SLACK_BOT_TOKEN")
     app = AsyncApp(
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         client=AsyncWebClient(token=token, base_url=os.environ["SLACK_API_URL"]),
-        token=token,
     )
 
     @app.command("/kpi")

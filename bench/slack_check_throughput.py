@@ -1,11 +1,12 @@
 """How fast the bot answers `/kpi check` over signed HTTP, against a bare Bolt app that only acknowledges.
 
-Run from the repository root:  .venv/bin/python bench/slack_check_throughput.py [--seconds 10] [--workers 1,2]
+Run from the repository root:  .venv/bin/python bench/slack_check_throughput.py [--seconds 12] [--workers 1,2]
 
-Both servers run the same way (AsyncApp + Starlette under uvicorn, the same number of worker processes, loopback
-only): the real one is `kpi-advisor serve --workers N` on a temporary SQLite database; the bare one
-(bench/bare_bolt_app.py, Bolt's defaults) acks `/kpi` with an empty body. Each is driven by the same number of
-concurrent clients sending signed `/kpi check <goal>` requests for a fixed time, for each worker count asked for.
+Both servers run under uvicorn on the same supervisor with the same number of worker processes, loopback only: the
+real one is `kpi-advisor serve --workers N` on a temporary SQLite database; the bare one (bench/bare_bolt_app.py)
+is an AsyncApp with Bolt's defaults behind Bolt's Starlette adapter that acks `/kpi` with an empty body. Both run
+at once and are driven in alternating rounds by the same number of concurrent clients sending signed
+`/kpi check <goal>` requests, for each worker count asked for.
 Targets (issue #3): real ≥ 80 % of bare throughput, p99 ack latency ≤ 250 ms with 20 clients. Prints, never fails.
 """
 
@@ -146,8 +147,8 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
 
 
-def measure(name: str, workers: int, env: dict[str, str], workdir: Path, args: argparse.Namespace) -> Result:
-    """Start one server with ``workers`` processes, drive it, stop it."""
+def start(name: str, workers: int, env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, int]:
+    """Start one server with ``workers`` processes and wait until every worker listens."""
     port = free_port()
     if name == "real":
         kpi_advisor = Path(sys.executable).with_name("kpi-advisor")
@@ -159,15 +160,37 @@ def measure(name: str, workers: int, env: dict[str, str], workdir: Path, args: a
     process = subprocess.Popen(command, env={**env, "PORT": str(port), "PYTHONPATH": pythonpath}, cwd=workdir)
     try:
         wait_until_listening(port, process, workers)
-        return run_loop(drive(port, args.seconds, args.clients))
-    finally:
+    except BaseException:
         process.terminate()
-        process.wait(timeout=20)
+        raise
+    return process, port
+
+
+def compare(workers: int, env: dict[str, str], workdir: Path, args: argparse.Namespace) -> dict[str, list[Result]]:
+    """Both servers up at once, driven in alternating rounds (bare, real, real, bare, ...).
+
+    The machine's speed drifts (other tenants share its cores). The bare app waits on Bolt's 10 ms ack polling and
+    hardly notices; ours is bound by CPU and does. Interleaving short rounds puts both through the same periods,
+    so the ratio describes the apps rather than the minute each one happened to run in.
+    """
+    servers = {name: start(name, workers, env, workdir) for name in ("bare", "real")}
+    rounds: dict[str, list[Result]] = {"bare": [], "real": []}
+    try:
+        for n in range(args.rounds):
+            for name in ("bare", "real") if n % 2 == 0 else ("real", "bare"):
+                rounds[name].append(run_loop(drive(servers[name][1], args.seconds / args.rounds, args.clients)))
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+        for process, _ in servers.values():
+            process.wait(timeout=20)
+    return rounds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="load duration per server (default 10)")
+    parser.add_argument("--seconds", type=float, default=12.0, help="load duration per server (default 12)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds the seconds are split into (4)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument(
         "--workers", default="1,2", help="comma-separated worker-process counts, each run for both apps (default 1,2)"
@@ -185,22 +208,31 @@ def main() -> None:
     }
     print(
         f"/kpi check over signed HTTP: {len(GOALS)} distinct goals, {args.clients} concurrent clients, "
-        f"{args.seconds:g} s per server, loopback, {os.cpu_count()} CPUs"
+        f"{args.seconds:g} s per server in {args.rounds} alternating rounds, loopback, {os.cpu_count()} CPUs"
     )
     try:
         for workers in (int(w) for w in args.workers.split(",")):
-            results = {name: measure(name, workers, env, workdir, args) for name in ("bare", "real")}
+            rounds = compare(workers, env, workdir, args)
             print(f"  {workers} worker process(es) per server")
-            for name, (rate, latencies, errors, client_cpu) in results.items():
+            rates = {}
+            for name, results in rounds.items():
                 label = "bare Bolt app (ack only)" if name == "bare" else "kpi-advisor serve"
+                rates[name] = statistics.fmean(rate for rate, _, _, _ in results)
+                latencies = [ms for _, lat, _, _ in results for ms in lat]
+                errors = sum(e for _, _, e, _ in results)
+                client_cpu = statistics.fmean(cpu for _, _, _, cpu in results)
                 print(
-                    f"    {label:26} {rate:6d} req/s   p50 {percentile(latencies, 50):6.1f} ms   "
+                    f"    {label:26} {rates[name]:6.0f} req/s   p50 {percentile(latencies, 50):6.1f} ms   "
                     f"p99 {percentile(latencies, 99):6.1f} ms   mean {statistics.fmean(latencies):6.1f} ms   "
                     f"non-200: {errors}   load generator CPU {client_cpu:.2f} ms/req"
                 )
-            ratio = results["real"][0] / max(1, results["bare"][0])
-            p99 = percentile(results["real"][1], 99)
-            print(f"    ratio real/bare {ratio:.2f} (target ≥ 0.80), real p99 {p99:.1f} ms (target ≤ 250 ms)")
+            per_round = [real[0] / max(1, bare[0]) for bare, real in zip(rounds["bare"], rounds["real"], strict=True)]
+            ratio = rates["real"] / max(1, rates["bare"])
+            p99 = percentile([ms for _, lat, _, _ in rounds["real"] for ms in lat], 99)
+            print(
+                f"    ratio real/bare {ratio:.2f} (target ≥ 0.80; rounds {', '.join(f'{r:.2f}' for r in per_round)}), "
+                f"real p99 {p99:.1f} ms (target ≤ 250 ms)"
+            )
     finally:
         fake.stop()
 

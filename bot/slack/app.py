@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -79,6 +80,18 @@ class SingleWorkspaceAuthorize(AsyncAuthorize):
         )
 
 
+class _TokenFromEnvironmentNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when ``authorize`` and a token-less client are given,
+    then warns that the token "will be unused" at every start of every worker. Unused is what we intend (the
+    authorizer hands the token to each request's client), so the warning only misleads whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("bot.slack.bolt")
+_BOLT_LOG.addFilter(_TokenFromEnvironmentNotice())
+
 _AUTHORIZERS: weakref.WeakKeyDictionary[AsyncApp, SingleWorkspaceAuthorize] = weakref.WeakKeyDictionary()
 
 
@@ -96,7 +109,7 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
         "attaching_function_token_enabled": False,
         "attaching_conversation_kwargs_enabled": False,
         "ignoring_self_assistant_message_events_enabled": False,
-        "logger": logging.getLogger("bot.slack.bolt"),
+        "logger": _BOLT_LOG,
     }
     if settings.oauth:
         from bot.slack.oauth import oauth_settings
