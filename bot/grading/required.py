@@ -19,8 +19,8 @@ except ImportError:  # pragma: no cover
     _sre_parser = None
     _sre_constants = None
 
-# Shorter strings are in too many texts to save a search.
-MIN_LENGTH = 3
+# Shorter strings (one character) are in too many texts to save a search.
+MIN_LENGTH = 2
 
 Strings = frozenset[str]
 
