@@ -10,6 +10,7 @@ import calendar
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .facts import Deadline
 from .required import holds_any
@@ -328,7 +329,16 @@ Resolver = Callable[[re.Match, date], date | None]
 # words, or a digit and one of some strings.
 _WORDS = re.compile(r"\w+")
 _ANY_DIGIT = re.compile(r"[0-9]")
-Trigger = frozenset[str] | tuple[str, ...]
+
+
+class _WordAndDigit(NamedTuple):
+    """One of ``words``, and a digit (and, if any are named, one of ``digit_and``)."""
+
+    words: frozenset[str]
+    digit_and: tuple[str, ...] = ()
+
+
+Trigger = frozenset[str] | tuple[str, ...] | _WordAndDigit
 
 
 def _digit_and(*needed: str) -> tuple[str, ...]:
@@ -368,7 +378,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
         lambda m, t: _safe_date(_year_of(None, int(m["m"]), int(m["d"]), t), int(m["m"]), int(m["d"])),
     ),
     (
-        _MONTH_WORDS,
+        _WordAndDigit(_MONTH_WORDS),
         re.compile(
             r"(?:(?P<prep>"
             + PREP
@@ -379,7 +389,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
-        _MONTH_WORDS,
+        _WordAndDigit(_MONTH_WORDS),
         re.compile(
             r"(?:(?P<prep>" + PREP + r") )?" + MONTH + r" (?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?![0-9])"
             r"(?:,? (?P<year>20[0-9]{2}))?"
@@ -387,7 +397,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
         _month_date,
     ),
     (
-        _MONTH_WORDS,
+        _WordAndDigit(_MONTH_WORDS, ("20",)),
         re.compile(
             r"(?:(?P<prep>"
             + PREP
@@ -570,6 +580,12 @@ _SCANS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PA
 def _triggered(trigger: Trigger, text: str, words: set[str], has_digit: bool) -> bool:
     if isinstance(trigger, frozenset):
         return not trigger.isdisjoint(words)
+    if isinstance(trigger, _WordAndDigit):
+        return (
+            has_digit
+            and not trigger.words.isdisjoint(words)
+            and (not trigger.digit_and or holds_any(text, trigger.digit_and))
+        )
     return has_digit and holds_any(text, trigger)
 
 
