@@ -577,6 +577,24 @@ def _at_word_start(rx: re.Pattern[str]) -> WordStartScan | _AtTextStart:
 _SCANS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PATTERNS]
 
 
+def _index_triggers() -> tuple[dict[str, list[int]], list[int]]:
+    """Which scans a word can trigger, and which only a digit can: a goal's dozen words pick the few scans worth
+    asking about instead of asking all of them."""
+    by_word: dict[str, list[int]] = {}
+    by_digit: list[int] = []
+    for i, (trigger, _, _) in enumerate(_SCANS):
+        words = trigger.words if isinstance(trigger, _WordAndDigit) else trigger
+        if isinstance(words, frozenset):
+            for word in words:
+                by_word.setdefault(word, []).append(i)
+        else:
+            by_digit.append(i)
+    return by_word, by_digit
+
+
+_SCANS_BY_WORD, _SCANS_BY_DIGIT = _index_triggers()
+
+
 def _triggered(trigger: Trigger, text: str, words: set[str], has_digit: bool) -> bool:
     if isinstance(trigger, frozenset):
         return not trigger.isdisjoint(words)
@@ -594,7 +612,11 @@ def find_deadlines(text: str, today: date) -> list[Deadline]:
     found: list[tuple[int, int, date]] = []
     words = set(_WORDS.findall(text))
     has_digit = _ANY_DIGIT.search(text) is not None
-    for trigger, scan, resolve in _SCANS:
+    candidates = {i for word in words for i in _SCANS_BY_WORD.get(word, ())}
+    if has_digit:
+        candidates.update(_SCANS_BY_DIGIT)
+    for i in sorted(candidates):  # in the listed order, which breaks ties between equally long phrases
+        trigger, scan, resolve = _SCANS[i]
         if not _triggered(trigger, text, words, has_digit):
             continue
         for start, end, m in scan.finditer(text):

@@ -46,7 +46,8 @@ def _names(language: str) -> tuple[dict, dict]:
 
 def ladder(level: int | None) -> str:
     """The 1–5 goal model as dots, filled up to ``level``: ``●●●○○``."""
-    return "".join("●" if level and n <= level else "○" for n in range(1, 6))
+    filled = min(max(level or 0, 0), 5)
+    return "●" * filled + "○" * (5 - filled)
 
 
 def level_line(a: Assessment, language: str) -> str:
