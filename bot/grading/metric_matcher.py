@@ -180,26 +180,21 @@ class MetricMatcher:
         )
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
-        pos, end_of_text = 0, len(text)
         anywhere = self._anywhere.for_text(text)
-        while pos < end_of_text:
-            m = _WORD_START.search(text, pos)
-            if m is None:
-                return
-            start = m.start()
-            best = None
-            here = self._pairs.get(text[start : start + 2]) or self._groups.get(text[start])
-            for rx in (here, anywhere):
-                if rx is None:
-                    continue
-                hit = rx.match(text, start)
+        pairs, groups, literal, concepts = self._pairs, self._groups, self._literal, self._concepts
+        pos = 0
+        for word in _WORD_START.finditer(text):  # every word start, found in one pass
+            start = word.start()
+            if start < pos:  # inside the term found last
+                continue
+            here = pairs.get(text[start : start + 2]) or groups.get(text[start])
+            best = here.match(text, start) if here is not None else None
+            if anywhere is not None:
+                hit = anywhere.match(text, start)
                 if hit and (
-                    best is None
-                    or (hit.end(), self._literal[hit.lastgroup]) > (best.end(), self._literal[best.lastgroup])
+                    best is None or (hit.end(), literal[hit.lastgroup]) > (best.end(), literal[best.lastgroup])
                 ):
                     best = hit
             if best is not None and best.end() > start:
-                yield start, best.end(), self._concepts[best.lastgroup]
+                yield start, best.end(), concepts[best.lastgroup]
                 pos = best.end()
-            else:
-                pos = start + 1
