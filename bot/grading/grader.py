@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from .assessment import PENALTY, Assessment, Finding, grade_for
 from .conditions import CHECKS, LANGUAGES, search_terms
@@ -134,6 +135,12 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@lru_cache(maxsize=1024)
+def _static_sentence(text: str) -> str:
+    """Rule texts without fields are the same for every goal: capitalised once."""
+    return _sentence(text)
+
+
 def _smart(facts: GoalFacts) -> dict[str, bool | None]:
     metric = facts.metric
     achievable: bool | None = None
@@ -156,19 +163,26 @@ def assess(facts: GoalFacts, rules: RuleSet, original_text: str) -> Assessment:
     concept = rules.concepts[metric.concept] if metric else None
     fired = [r for r in rules.rules if r.when(facts)]
     better = better_goal(facts, {r.id for r in fired}, rules)
-    fields = {
-        "metric": concept.label[lang] if concept else "?",
-        "level": str(metric.level) if metric and metric.level else "?",
-        "better": rules.concepts[better_concept(facts, rules)].label[lang],
-    }
+    fields: dict[str, str] = {}
+
+    def render(template: str) -> str:
+        """A rule text in sentence case, with the goal's metric, level and better metric filled in where it asks."""
+        if "{" not in template:
+            return _static_sentence(template)
+        if not fields:
+            fields["metric"] = concept.label[lang] if concept else "?"
+            fields["level"] = str(metric.level) if metric and metric.level else "?"
+            fields["better"] = rules.concepts[better_concept(facts, rules)].label[lang]
+        return _sentence(template.format_map(fields))
+
     findings = tuple(
         Finding(
             r.id,
             r.severity,
             r.title[lang],
-            _sentence(r.message[lang].format_map(fields)),
-            _sentence(r.suggestion[lang].format_map(fields)),
-            _sentence(r.rationale[lang].format_map(fields)),
+            render(r.message[lang]),
+            render(r.suggestion[lang]),
+            render(r.rationale[lang]),
         )
         for r in fired
     )
