@@ -350,10 +350,6 @@ def load_ruleset(directories: list[Path] | None = None) -> RuleSet:
     return RuleSet(rules, built, _metric_alternatives(concepts), terms, vocabulary, letters, phrases, dirs)
 
 
-def rules_dirs_from_env() -> list[Path]:
-    return _split_dirs(os.environ.get(RULES_DIR_ENV))
-
-
 def _split_dirs(value: str | None) -> list[Path]:
     return [Path(p) for p in value.split(os.pathsep) if p] if value else []
 
@@ -369,10 +365,17 @@ def _cached_for_env(value: str | None) -> RuleSet:
     return _cached(tuple(Path(d).resolve() for d in _split_dirs(value)))
 
 
+@lru_cache(maxsize=1)
+def _rules_dir_setting() -> str | None:
+    # Read once: an absent variable costs a raised and caught KeyError on every os.environ.get.
+    return os.environ.get(RULES_DIR_ENV)
+
+
 def default_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:
     """The rule set for this process: built-in rules plus `KPI_ADVISOR_RULES_DIR` (or the given directories).
 
-    Called on every grading and by every Block Kit builder, so the usual case is one dictionary lookup."""
+    The variable is read on first use; setting it later in the same process does not load other rules. Called on
+    every grading and by every Block Kit builder, so the usual case is two cache hits."""
     if extra_dirs is None:
-        return _cached_for_env(os.environ.get(RULES_DIR_ENV))
+        return _cached_for_env(_rules_dir_setting())
     return _cached(tuple(Path(d).resolve() for d in extra_dirs))
