@@ -33,7 +33,7 @@ ACTION_SAVE = "check_save"
 ACTION_WHY = "check_why"
 
 # One encoder for sizes and button values: json.dumps(..., ensure_ascii=False) builds a new one on every call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # our blocks are trees we just built
 
 _SEVERITY_ICON = {"error": ":red_circle:", "warning": ":large_orange_circle:", "info": ":large_blue_circle:"}
 _SMART_MARK = {True: ":white_check_mark:", False: ":x:", None: ":grey_question:"}
