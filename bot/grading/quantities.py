@@ -125,10 +125,13 @@ _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:times|gånger|ganger|seconds?|sekunder|sek\b|s\b|minutes?|minuter|minutter|hours?|timmar|timer"
     r"|stars?|stjärnor|stjerner|of \d|av \d|out of|/\s*[0-9])"
 )
-_TARGET_CUE = re.compile(
-    r"(?:to|till|til|reach|nå|above|over|at least|minst|minimum|under|below|max\.?|maximum|högst|maks\.?|min\.?"
-    r"|≥|>|<|≤|target|mål|goal|of|på|at|hit|get|få|achieve|uppnå|oppnå|about|around|ca\.?)\s*$"
-)
+# Words right before a number that make it the target ("to 35", "minst 40"). Checked with str.endswith on the text
+# before the number: the regex equivalent, anchored at the end, was tried from every position of that text.
+_TARGET_CUES = (
+    "to", "till", "til", "reach", "nå", "above", "over", "at least", "minst", "minimum", "under", "below", "max",
+    "max.", "maximum", "högst", "maks", "maks.", "min", "min.", "≥", ">", "<", "≤", "target", "mål", "goal", "of",
+    "på", "at", "hit", "get", "få", "achieve", "uppnå", "oppnå", "about", "around", "ca", "ca.",
+)  # fmt: skip
 _DECREASE = WordStartScan(
     r"(?:lower\w*|reduc\w*|cut\w*|decreas\w*|halve\w*|minimi[sz]e\w*|drop\w*|bring down|below|under|fewer|less"
     r"|sänk\w*|minsk\w*|halver\w*|reducer\w*|färre|lägre|högst|senke\w*|kutt\w*|færre|lavere|maks\w*|max)(?!\w)",
@@ -263,7 +266,7 @@ def find_targets(text: str, language: str, blocked: list[tuple[int, int]]) -> Ta
             # "3 times" is a frequency; "100 000 times" is a count of views.
             if _EXCLUDED_BEFORE.search(before) or (_EXCLUDED_AFTER.match(after) and q.value <= 20):
                 continue
-            cue = bool(_TARGET_CUE.search(before))
+            cue = before.rstrip().endswith(_TARGET_CUES)
             candidates.append((0 if cue else 1, q.start, q))
         if candidates:
             candidates.sort(key=lambda c: (c[0], c[1]))

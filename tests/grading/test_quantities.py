@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -111,3 +112,19 @@ def test_strings_named_as_needed_are_in_every_text_the_pattern_matches(text):
         for m in rx.finditer(text):
             if m["q_unit"] in Q._PERCENT:
                 assert any(word in text for word in Q._PERCENT), text
+
+
+TARGET_CUE_REGEX = re.compile(
+    r"(?:to|till|til|reach|nå|above|over|at least|minst|minimum|under|below|max\.?|maximum|högst|maks\.?|min\.?"
+    r"|≥|>|<|≤|target|mål|goal|of|på|at|hit|get|få|achieve|uppnå|oppnå|about|around|ca\.?)\s*$"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*Q._TARGET_CUES, "x", "into", "up", " ", "  ", "\n", "\t", ".", "ø"]), max_size=6).map(
+        "".join
+    )
+)
+def test_target_cue_by_endswith_is_the_anchored_regex(before):
+    assert before.rstrip().endswith(Q._TARGET_CUES) == bool(TARGET_CUE_REGEX.search(before))
