@@ -12,44 +12,26 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from . import regex_tree
 from .required import GatedAlternation
-
-try:  # Python 3.11+: the regex parser is private but stable; without it every term is tried everywhere.
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parser
-except ImportError:  # pragma: no cover
-    _sre_parser = None
-    _sre_constants = None
 
 _WORD_START = re.compile(r"(?<!\w)\S")
 
 
 def first_chars(pattern: str) -> set[str] | None:
     """The characters a match of `pattern` can start with, or None when it could start with anything."""
-    if _sre_parser is None:
-        return None
-    try:
-        parsed = _sre_parser.parse(pattern)
-    except re.error:
-        return None
-    return _first(list(parsed))
+    parsed = regex_tree.parse(pattern)
+    return None if parsed is None else _first(list(parsed))
 
 
 def _first(items: list) -> set[str] | None:
-    c = _sre_constants
+    c = regex_tree.constants
     for op, av in items:
         if op is c.LITERAL:
             return {chr(av)}
         if op is c.IN:
-            chars: set[str] = set()
-            for kind, value in av:
-                if kind is c.LITERAL:
-                    chars.add(chr(value))
-                elif kind is c.RANGE and value[1] - value[0] < 64:
-                    chars.update(chr(v) for v in range(value[0], value[1] + 1))
-                else:
-                    return None
-            return chars
+            chars = regex_tree.charset_chars(av, 64)
+            return None if chars is None else set(chars)
         if op is c.SUBPATTERN:
             return _first(list(av[-1]))
         if op is c.BRANCH:
@@ -74,11 +56,12 @@ def _first(items: list) -> set[str] | None:
 def first_pairs(pattern: str) -> set[str] | None:
     """The two-character beginnings a match of ``pattern`` can have, or None when they are not a short list (the
     second character can be anything, or a match can be one character long)."""
-    if _sre_parser is None:
+    parsed = regex_tree.parse(pattern)
+    if parsed is None:
         return None
     try:
-        found = _prefixes(list(_sre_parser.parse(pattern).data), 2)
-    except (re.error, _Unbounded):
+        found = _prefixes(list(parsed.data), 2)
+    except _Unbounded:
         return None
     return found if all(len(p) == 2 for p in found) else None
 
@@ -93,21 +76,16 @@ _MAX_PREFIXES = 256
 def _prefixes(items: list, depth: int) -> set[str]:
     """Strings of up to ``depth`` characters that every match of ``items`` starts with one of; a shorter string
     means a match can end (or stop being predictable) there."""
-    c = _sre_constants
+    c = regex_tree.constants
     if depth == 0 or not items:
         return {""}
     (op, av), rest = items[0], items[1:]
     if op is c.LITERAL:
         return {chr(av) + p for p in _prefixes(rest, depth - 1)}
     if op is c.IN:
-        chars: list[str] = []
-        for kind, value in av:
-            if kind is c.LITERAL:
-                chars.append(chr(value))
-            elif kind is c.RANGE and value[1] - value[0] < 32:
-                chars.extend(chr(v) for v in range(value[0], value[1] + 1))
-            else:
-                return {""}
+        chars = regex_tree.charset_chars(av, 32)
+        if chars is None:
+            return {""}
         tails = _prefixes(rest, depth - 1)
         found = {ch + p for ch in chars for p in tails}
     elif op is c.SUBPATTERN:

@@ -12,12 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-try:  # Python 3.11+: the regex parser is private but stable; without it nothing is skipped.
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parser
-except ImportError:  # pragma: no cover
-    _sre_parser = None
-    _sre_constants = None
+from . import regex_tree
 
 # Shorter strings (one character) are in too many texts to save a search.
 MIN_LENGTH = 2
@@ -28,13 +23,8 @@ Strings = frozenset[str]
 def required_strings(pattern: str) -> Strings | None:
     """A set of strings at least one of which every match of ``pattern`` contains; None when there is no such set
     with strings of at least ``MIN_LENGTH`` characters (or the pattern ignores case)."""
-    if _sre_parser is None:
-        return None
-    try:
-        parsed = _sre_parser.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & re.IGNORECASE:
+    parsed = regex_tree.parse(pattern)
+    if parsed is None or parsed.state.flags & re.IGNORECASE:
         return None
     best = _best(list(parsed.data))
     return best if best and min(map(len, best)) >= MIN_LENGTH else None
@@ -59,7 +49,7 @@ def holds_any(text: str, needed: Collection[str] | None) -> bool:
 
 def _best(items: list) -> Strings | None:
     """The most selective required set among the parts of a sequence: the one whose shortest string is longest."""
-    c = _sre_constants
+    c = regex_tree.constants
     candidates: list[Strings] = []
     run: list[str] = []
     for op, av in items:

@@ -22,12 +22,10 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-try:
-    from re import _compiler as _sre_compiler
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parser
-except ImportError:  # pragma: no cover - other Python implementations
-    _sre_compiler = _sre_constants = _sre_parser = None
+from . import regex_tree
+from .regex_tree import compiler as _sre_compiler
+from .regex_tree import constants as _sre_constants
+from .regex_tree import parser as _sre_parser
 
 # Spelling out optional beginnings multiplies alternatives; past this many the pattern is left as it is.
 MAX_ALTERNATIVES = 400
@@ -56,10 +54,10 @@ _REWRITTEN: weakref.WeakSet[re.Pattern[str]] = weakref.WeakSet()
 
 
 def _rewritten(source: str, flags: int) -> re.Pattern[str] | None:
-    if _sre_parser is None:
+    tree = regex_tree.parse(source, flags)
+    if tree is None:
         return None
     try:
-        tree = _sre_parser.parse(source, flags)
         items = list(tree.data)
         if not items or not _is_one_char_lookbehind(items[0]):
             return None
