@@ -108,8 +108,11 @@ def _prefixes(items: list, depth: int) -> set[str]:
     return found
 
 
-def _union(parts: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?:" + "|".join(parts) + r")(?!\w)")
+_MAX_REMEMBERED_STARTS = 20_000
+
+
+def _union(parts: list[str]) -> str:
+    return r"(?:" + "|".join(parts) + r")(?!\w)"
 
 
 class MetricMatcher:
@@ -128,9 +131,13 @@ class MetricMatcher:
         self._concepts: dict[str, str] = {}
         self._literal: dict[str, int] = {}
         # By the first two characters of a word start; by its first character alone for what is left: terms whose
-        # second character cannot be listed (and word starts whose pair no listed term begins with).
-        self._pairs: dict[str, re.Pattern[str]] = {}
-        self._groups: dict[str | None, re.Pattern[str]] = {}
+        # second character cannot be listed (and word starts whose pair no listed term begins with). Kept as
+        # sources and compiled when a text first needs them: a one-off check needs a handful of the hundreds.
+        self._pair_sources: dict[str, str] = {}
+        self._group_sources: dict[str | None, str] = {}
+        self._compiled: dict[str, re.Pattern[str]] = {}
+        # What a word start's first two characters lead to (None: no term begins so), remembered per pair.
+        self._by_start: dict[str, re.Pattern[str] | None] = {}
         index = 0
         for ch, alts in by_char.items():
             alts.sort(key=lambda a: -a[0])
@@ -142,11 +149,11 @@ class MetricMatcher:
                 pairs = first_pairs(pattern) if ch is not None else None
                 named.append((f"(?P<{name}>{pattern})", None if pairs is None else {p for p in pairs if p[0] == ch}))
             for pair in sorted({p for _, pairs in named if pairs for p in pairs}):
-                self._pairs[pair] = _union([part for part, pairs in named if pairs is None or pair in pairs])
+                self._pair_sources[pair] = _union([part for part, pairs in named if pairs is None or pair in pairs])
             wild = [part for part, pairs in named if pairs is None]
             if wild:
-                self._groups[ch] = _union(wild)
-        self._groups.pop(None, None)
+                self._group_sources[ch] = _union(wild)
+        self._group_sources.pop(None, None)
         # Terms that can start with any character (Swedish and Norwegian compounds: "\w*kostnad") are the dearest
         # to try at every word start. Each is tried only in texts holding a string it needs; the few a text calls
         # for are compiled together once and kept (the combinations that occur are few).
@@ -154,18 +161,33 @@ class MetricMatcher:
         for i, (literal, concept, _) in enumerate(anywhere):
             self._concepts[f"a{i}"], self._literal[f"a{i}"] = concept, literal
         self._anywhere = GatedAlternation(
-            [f"(?P<a{i}>{pattern})" for i, (_, _, pattern) in enumerate(anywhere)], template=r"(?:{})(?!\w)"
+            [f"(?P<a{i}>{pattern})" for i, (_, _, pattern) in enumerate(anywhere)], template=_union(["{}"])
         )
+
+    def _terms_at(self, pair: str) -> re.Pattern[str] | None:
+        """The terms a word start beginning with ``pair`` (one character at the end of a text) can begin, compiled
+        on first need; None when no term begins so."""
+        source = self._pair_sources.get(pair) or self._group_sources.get(pair[0])
+        rx = None
+        if source is not None:
+            rx = self._compiled.get(source)
+            if rx is None:
+                rx = self._compiled[source] = re.compile(source)
+        if len(self._by_start) >= _MAX_REMEMBERED_STARTS:  # arbitrary Unicode must not grow it without bound
+            self._by_start.clear()
+        self._by_start[pair] = rx
+        return rx
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         anywhere = self._anywhere.for_text(text)
-        pairs, groups, literal, concepts = self._pairs, self._groups, self._literal, self._concepts
+        by_start, literal, concepts = self._by_start, self._literal, self._concepts
         pos = 0
         for word in _WORD_START.finditer(text):  # every word start, found in one pass
             start = word.start()
             if start < pos:  # inside the term found last
                 continue
-            here = pairs.get(text[start : start + 2]) or groups.get(text[start])
+            pair = text[start : start + 2]
+            here = by_start[pair] if pair in by_start else self._terms_at(pair)
             best = here.match(text, start) if here is not None else None
             if anywhere is not None:
                 hit = anywhere.match(text, start)

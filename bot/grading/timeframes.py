@@ -10,6 +10,7 @@ import calendar
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from .facts import Deadline
@@ -361,25 +362,26 @@ _THIS_YEAR = (
     r"|under året|during the year|(?:innen |før |)året er omme|within the year"
     r"|(?:innan|före|till|vid|innen|ved|før|til) (?:års|nytt)skiftet|innen nyttår|før nyttår|resten av året|året ut"
 )
-_PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
+# Sources, compiled on first use (see WordStartScan): a one-off `kpi-advisor check` compiles only what it needs.
+_PATTERNS: list[tuple[Trigger, str, Resolver]] = [
     (
         _digit_and("-"),
-        re.compile(r"(?P<y>20[0-9]{2})-(?P<m>[01]?[0-9])-(?P<d>[0-3]?[0-9])"),
+        (r"(?P<y>20[0-9]{2})-(?P<m>[01]?[0-9])-(?P<d>[0-3]?[0-9])"),
         lambda m, t: _safe_date(int(m["y"]), int(m["m"]), int(m["d"])),
     ),
     (
         _digit_and("/", "."),
-        re.compile(r"(?P<d>[0-3]?[0-9])[./](?P<m>[01]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])"),
+        (r"(?P<d>[0-3]?[0-9])[./](?P<m>[01]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])"),
         lambda m, t: _safe_date(_year_of(m["y"], 1, 1, t), int(m["m"]), int(m["d"])),
     ),
     (
         _digit_and("/"),
-        re.compile(r"(?:" + PREP + r") (?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])(?![0-9/])"),
+        (r"(?:" + PREP + r") (?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])(?![0-9/])"),
         lambda m, t: _safe_date(_year_of(None, int(m["m"]), int(m["d"]), t), int(m["m"]), int(m["d"])),
     ),
     (
         _WordAndDigit(_MONTH_WORDS),
-        re.compile(
+        (
             r"(?:(?P<prep>"
             + PREP
             + r") )?(?:the )?(?P<day>[0-3]?[0-9])(?:st|nd|rd|th|\.|:e|:a)? (?:of )?"
@@ -390,7 +392,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _WordAndDigit(_MONTH_WORDS),
-        re.compile(
+        (
             r"(?:(?P<prep>" + PREP + r") )?" + MONTH + r" (?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?![0-9])"
             r"(?:,? (?P<year>20[0-9]{2}))?"
         ),
@@ -398,7 +400,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _WordAndDigit(_MONTH_WORDS, ("20",)),
-        re.compile(
+        (
             r"(?:(?P<prep>"
             + PREP
             + r") )?(?:the )?(?:end of |slutet av |slutten av |utgangen av |utgången av )?"
@@ -409,7 +411,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _MONTH_WORDS,
-        re.compile(
+        (
             r"(?P<prep>"
             + PREP
             + r") (?:the )?(?:end of |slutet av |slutten av |utgangen av |utgången av |mid-?|mitten av )?"
@@ -420,24 +422,22 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _digit_and("q"),
-        re.compile(r"q(?P<q>[1-4])(?:[ -/]?(?P<y>20[0-9]{2}|'?[0-9]{2})(?![0-9]))?"),
+        (r"q(?P<q>[1-4])(?:[ -/]?(?P<y>20[0-9]{2}|'?[0-9]{2})(?![0-9]))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
         _digit_and("quarter", "kvartal"),
-        re.compile(r"(?:quarter|kvartal) (?P<q>[1-4])(?: (?P<y>20[0-9]{2}))?"),
+        (r"(?:quarter|kvartal) (?P<q>[1-4])(?: (?P<y>20[0-9]{2}))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
         _digit_and("quarter", "kvartal"),
-        re.compile(
-            r"(?P<q>[1-4])(?:st|nd|rd|th|:a|:e|\.)? (?:quarter|kvartalet|kvartal)(?: (?:of )?(?P<y>20[0-9]{2}))?"
-        ),
+        (r"(?P<q>[1-4])(?:st|nd|rd|th|:a|:e|\.)? (?:quarter|kvartalet|kvartal)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
         lambda m, t: _quarter_date(int(m["q"]), m["y"], t),
     ),
     (
         _QUARTER_WORDS,
-        re.compile(
+        (
             r"(?P<w>first|second|third|fourth|första|andra|tredje|fjärde|første|andre|fjerde) (?:quarter|kvartalet)"
             r"(?: (?:of )?(?P<y>20[0-9]{2}))?"
         ),
@@ -461,7 +461,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _QUARTER_WORDS,
-        re.compile(
+        (
             r"this quarter|(?:the )?end of the quarter|(?:detta|innevarande|det här) kvartal(?:et)?|dette kvartalet"
             r"|(?:i |innen )?(?:slutet av|slutten av|utgangen av) kvartalet|i kvartalet"
         ),
@@ -469,22 +469,22 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _QUARTER_WORDS,
-        re.compile(r"next quarter|nästa kvartal|neste kvartal|kommande kvartal"),
+        (r"next quarter|nästa kvartal|neste kvartal|kommande kvartal"),
         lambda m, t: _current_quarter_end(t, 1),
     ),
     (
         _digit_and("20"),
-        re.compile(
+        (
             r"(?:" + YEAR_PREP + r") (?:the )?(?:end of |utgangen av |utgången av |slutet av |slutten av )?"
             r"(?P<y>20[0-9]{2})(?![0-9])(?! ?(?:%|kr|sek|nok|st|stk|people|personer|kunder|customers)(?!\w))"
         ),
         lambda m, t: date(int(m["y"]), 12, 31),
     ),
-    (_YEAR_WORDS, re.compile(_THIS_YEAR), lambda m, t: date(t.year, 12, 31)),
-    (_YEAR_WORDS, re.compile(r"next year|nästa år|neste år|kommande år"), lambda m, t: date(t.year + 1, 12, 31)),
+    (_YEAR_WORDS, (_THIS_YEAR), lambda m, t: date(t.year, 12, 31)),
+    (_YEAR_WORDS, (r"next year|nästa år|neste år|kommande år"), lambda m, t: date(t.year + 1, 12, 31)),
     (
         _MONTH_UNIT_WORDS,
-        re.compile(
+        (
             r"this month|(?:by )?(?:the )?end of (?:the |this )?month|(?:denna|den här) månad(?:en)?|denne måneden"
             r"|(?:i |vid )?slutet av månaden|(?:i |innen )?(?:slutten|utgangen) av måneden|månadsskiftet|månedsskiftet"
         ),
@@ -492,18 +492,18 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _MONTH_UNIT_WORDS,
-        re.compile(r"next month|nästa månad|neste måned|kommande månad|nesten måned"),
+        (r"next month|nästa månad|neste måned|kommande månad|nesten måned"),
         lambda m, t: _end_of_month(t.year + t.month // 12, t.month % 12 + 1),
     ),
     (
         _WEEK_WORDS,
-        re.compile(r"this week|(?:denna|den här) vecka(?:n)?|denne uken|i løpet av uken"),
+        (r"this week|(?:denna|den här) vecka(?:n)?|denne uken|i løpet av uken"),
         lambda m, t: t + timedelta(days=6 - t.weekday()),
     ),
-    (_WEEK_WORDS, re.compile(r"next week|nästa vecka|neste uke"), lambda m, t: t + timedelta(days=13 - t.weekday())),
+    (_WEEK_WORDS, (r"next week|nästa vecka|neste uke"), lambda m, t: t + timedelta(days=13 - t.weekday())),
     (
         _UNIT_WORDS,
-        re.compile(
+        (
             r"(?:within|in|over|for|during|inom|om|på|under|innen|i løpet av|ila|på|i) (?:the )?(?:next |coming "
             r"|kommande |närmaste |de kommande |de närmaste |de neste |de nærmeste |neste |kommende )?"
             + _COUNT
@@ -515,7 +515,7 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _HALF_WORDS,
-        re.compile(
+        (
             r"(?:within|in|inom|om|på|innen|i løpet av) (?:a |an |ett |et |)(?:half[- ]year|six months|halvår|halvår"
             r"|halvt år)"
         ),
@@ -523,22 +523,22 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _HALF_WORDS,
-        re.compile(r"(?:first half|första halvåret|første halvår(?:et)?|h1)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
+        (r"(?:first half|första halvåret|første halvår(?:et)?|h1)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
         lambda m, t: date(int(m["y"]) if m["y"] else (t.year if t.month <= 6 else t.year + 1), 6, 30),
     ),
     (
         _HALF_WORDS,
-        re.compile(r"(?:second half|andra halvåret|andre halvår(?:et)?|h2)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
+        (r"(?:second half|andra halvåret|andre halvår(?:et)?|h2)(?: (?:of )?(?P<y>20[0-9]{2}))?"),
         lambda m, t: date(int(m["y"]) if m["y"] else t.year, 12, 31),
     ),
     (
         _MONTH_WORDS,
-        re.compile(r"^" + MONTH + r"(?= ?(?::|campaign|kampanj|kampanje|-))"),
+        (r"^" + MONTH + r"(?= ?(?::|campaign|kampanj|kampanje|-))"),
         _month_date,
     ),
     (
         _SEASON_WORDS,
-        re.compile(
+        (
             r"(?:(?P<prep>" + PREP + r"|ahead of|inför|foran) )(?:the )?(?:end of (?:the )?|slutet av |slutten av "
             r"|utgangen av )?" + SEASON + r"(?!\w)"
         ),
@@ -546,35 +546,39 @@ _PATTERNS: list[tuple[Trigger, re.Pattern[str], Resolver]] = [
     ),
     (
         _digit_and("week", "uke", "v"),
-        re.compile(r"(?:week|vecka|vecka|uke|veke|v\.?) ?(?P<week>[0-5]?[0-9])(?: (?P<year>20[0-9]{2}))?(?![0-9])"),
+        (r"(?:week|vecka|vecka|uke|veke|v\.?) ?(?P<week>[0-5]?[0-9])(?: (?P<year>20[0-9]{2}))?(?![0-9])"),
         _iso_week,
     ),
 ]
 
 
 class _AtTextStart:
-    """A pattern anchored with ``^``, scanned like the word-start ones."""
+    """A pattern anchored with ``^``, scanned like the word-start ones (and compiled on first use like them)."""
 
-    def __init__(self, rx: re.Pattern[str]) -> None:
-        self.plain = rx
+    def __init__(self, source: str) -> None:
+        self._source = source
+
+    @cached_property
+    def plain(self) -> re.Pattern[str]:
+        return re.compile(self._source)
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
         for m in self.plain.finditer(text):
             yield m.start(), m.end(), m
 
 
-def _at_word_start(rx: re.Pattern[str]) -> WordStartScan | _AtTextStart:
+def _at_word_start(source: str) -> WordStartScan | _AtTextStart:
     """The same pattern, tried only where a word starts (after a character that is not a letter or digit).
 
     A match inside a word was discarded by ``find_deadlines`` anyway; not trying there is what makes these
     patterns cheap (see ``word_start``).
     """
-    if rx.pattern.startswith("^"):
-        return _AtTextStart(rx)
-    return WordStartScan(rx.pattern, before=r"[^\W_]", separator=r"[\W_]", flags=rx.flags)
+    if source.startswith("^"):
+        return _AtTextStart(source)
+    return WordStartScan(source, before=r"[^\W_]", separator=r"[\W_]")
 
 
-_SCANS = [(trigger, _at_word_start(rx), resolve) for trigger, rx, resolve in _PATTERNS]
+_SCANS = [(trigger, _at_word_start(source), resolve) for trigger, source, resolve in _PATTERNS]
 
 
 def _index_triggers() -> tuple[dict[str, list[int]], list[int]]:

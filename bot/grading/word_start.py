@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 from . import regex_tree
@@ -197,30 +198,50 @@ class WordStartScan:
     """
 
     def __init__(self, body: str, *, before: str, separator: str, flags: int = 0) -> None:
-        self.plain = re.compile(f"(?<!{before})(?:{body})", flags)
-        if self.plain.fullmatch(""):
-            raise ValueError("a word-start pattern must not match the empty string")
-        rewritten = word_start(self.plain.pattern, flags)
-        self._rewritten = rewritten if is_rewritten(rewritten) else None
-        self._at_start = re.compile(f"(?:{body})", flags)
-        self._after = re.compile(f"{separator}(?:{body})", flags)
+        # Compiled on first use: a one-off `kpi-advisor check` never pays for the patterns it does not need.
+        self._body, self._before, self._separator, self._flags = body, before, separator, flags
+        self._scanners: tuple[re.Pattern[str] | None, ...] | None = None
+
+    @cached_property
+    def plain(self) -> re.Pattern[str]:
+        """``(?<!B)(?:X)`` as written: the definition the scan must agree with."""
+        return re.compile(f"(?<!{self._before})(?:{self._body})", self._flags)
+
+    @property
+    def _rewritten(self) -> re.Pattern[str] | None:
+        return self._compiled()[0]
+
+    def _compiled(self) -> tuple[re.Pattern[str] | None, ...]:
+        """(the look-behind rewrite, or else: the pattern at the text's start, and after a separator)."""
+        if self._scanners is None:
+            if self.plain.fullmatch(""):
+                raise ValueError("a word-start pattern must not match the empty string")
+            rewritten = word_start(self.plain.pattern, self._flags)
+            if is_rewritten(rewritten):
+                self._scanners = (rewritten, None, None)
+            else:
+                at_start = re.compile(f"(?:{self._body})", self._flags)
+                self._scanners = (None, at_start, re.compile(f"{self._separator}(?:{self._body})", self._flags))
+        return self._scanners
 
     def search(self, text: str) -> tuple[int, int, re.Match[str]] | None:
         """The first of ``finditer``, or None."""
         return next(self.finditer(text), None)
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
-        if self._rewritten is not None:
-            for m in self._rewritten.finditer(text):
+        rewritten, at_start, after = self._scanners or self._compiled()
+        if rewritten is not None:
+            for m in rewritten.finditer(text):
                 yield m.start(), m.end(), m
             return
-        m = self._at_start.match(text)
+        assert at_start is not None and after is not None
+        m = at_start.match(text)
         if m is not None:
             yield 0, m.end(), m
             pos = m.end()
         else:
             pos = 1
-        after, length = self._after, len(text)
+        length = len(text)
         while pos <= length:
             m = after.search(text, pos - 1)  # the separator may be the last character of the previous match
             if m is None:

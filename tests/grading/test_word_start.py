@@ -133,10 +133,10 @@ def test_triggers_never_skip_a_pattern_that_matches_in_real_goals():
 
 
 def test_trigger_words_are_whole_words_the_tokeniser_can_produce():
-    for trigger, rx, _ in timeframes._PATTERNS:
+    for trigger, source, _ in timeframes._PATTERNS:
         words = trigger.words if isinstance(trigger, timeframes._WordAndDigit) else trigger
         if isinstance(words, frozenset):
-            assert all(re.fullmatch(r"\w+", word) for word in words), rx.pattern[:60]
+            assert all(re.fullmatch(r"\w+", word) for word in words), source[:60]
 
 
 def test_a_season_with_an_apostrophe_is_a_deadline():
