@@ -11,8 +11,11 @@ question one step later), and optional or alternative beginnings are spelled out
 starts with a literal. The engine tries the alternatives in the same order as before, so every match, group and
 overlap is the same; only the work to find them shrinks.
 
-The rewrite reads and compiles CPython's own parse tree (``re._parser``/``re._compiler``, private but stable since
-3.11). Whatever it does not recognise is compiled unchanged, which is correct, only slower.
+The rewrite only pays when the first characters are few (``MAX_FIRST_CHARACTERS``); with many, the engine stops
+at most positions anyway. For those patterns ``WordStartScan`` looks for the separator before a word instead.
+
+The rewrite reads and compiles CPython's own parse tree (``re._parser``/``re._compiler`` through ``regex_tree``,
+private but stable since 3.11). Whatever it does not recognise is compiled unchanged, which is correct, only slower.
 """
 
 from __future__ import annotations
