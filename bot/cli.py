@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import UTC, date, datetime
@@ -22,8 +21,11 @@ def _ruleset(rules_dirs: list[str] | None):
     return default_ruleset([Path(d) for d in rules_dirs] if rules_dirs else None)
 
 
-def _today(raw: str | None) -> date | None:
-    return date.fromisoformat(raw) if raw else None
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {raw!r}") from None
 
 
 def _stdin_line_batches(chunk: int = 1 << 16):
@@ -53,26 +55,25 @@ def _write_stdout(text: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .grading import grade_goal
+    from .grading.output import to_json, verdict_lines
 
     rules = _ruleset(args.rules)
-    today = _today(args.today)
     if args.jsonl:
         for lines in _stdin_line_batches():
-            results = (grade_goal(text, language=args.lang, today=today, rules=rules).to_dict() for text in lines)
-            _write_stdout("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+            _write_stdout("".join(verdict_lines(lines, language=args.lang, today=args.today, rules=rules)))
         return 0
     text = " ".join(args.goal).strip()
     if not text:
         print('Give a goal to grade, e.g. kpi-advisor check "Get 40 enquiries per month by June"', file=sys.stderr)
         return 2
-    a = grade_goal(text, language=args.lang, today=today, rules=rules)
+    a = grade_goal(text, language=args.lang, today=args.today, rules=rules)
     if args.json:
-        print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+        _write_stdout(to_json(a.to_dict(), indent=2) + "\n")
         return 0
     from .terminal import render
 
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    print(render(a, rules.phrases["levels"][a.language], rules.phrases["smart"][a.language], colour=colour))
+    _write_stdout(render(a, rules.phrases, colour=colour) + "\n")
     return 0
 
 
@@ -268,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a team rules directory merged over the built-in rules (default: $KPI_ADVISOR_RULES_DIR)",
     )
-    check.add_argument("--today", metavar="YYYY-MM-DD", help="the date relative deadlines count from")
+    check.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="the date relative deadlines count from")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.set_defaults(func=cmd_check)
 

@@ -24,6 +24,7 @@ _HEADINGS = {
         "findings": "Findings",
         "better": "A better goal",
         "none": "No findings.",
+        "left_out": "Only the part that states the goal was graded ({n} characters left out).",
     },
     "sv": {
         "level": "Nivå",
@@ -31,13 +32,23 @@ _HEADINGS = {
         "findings": "Anmärkningar",
         "better": "Ett bättre mål",
         "none": "Inga anmärkningar.",
+        "left_out": "Bara delen som anger målet bedömdes ({n} tecken utelämnade).",
     },
-    "nb": {"level": "Nivå", "smart": "SMART", "findings": "Funn", "better": "Et bedre mål", "none": "Ingen funn."},
+    "nb": {
+        "level": "Nivå",
+        "smart": "SMART",
+        "findings": "Funn",
+        "better": "Et bedre mål",
+        "none": "Ingen funn.",
+        "left_out": "Bare delen som angir målet ble vurdert ({n} tegn utelatt).",
+    },
 }
 _MARKS = {True: "✓", False: "✗", None: "?"}
 
 
-def render(a: Assessment, level_names: dict, smart_names: dict, *, colour: bool) -> str:
+def render(a: Assessment, phrases: dict, *, colour: bool) -> str:
+    level_names, smart_names = phrases["levels"][a.language], phrases["smart"][a.language]
+
     def paint(text: str, key: str) -> str:
         return f"\033[{_COLOURS[key]}m{text}\033[0m" if colour else text
 
@@ -59,4 +70,9 @@ def render(a: Assessment, level_names: dict, smart_names: dict, *, colour: bool)
     lines.append("")
     lines.append(paint(words["better"], "bold"))
     lines.append(f"  {a.better_goal}")
+    if a.better_goal_note:
+        lines.append(paint(f"  ({a.better_goal_note})", "dim"))
+    if a.left_out_chars:
+        lines.append("")
+        lines.append(paint(words["left_out"].format(n=a.left_out_chars), "dim"))
     return "\n".join(lines)

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.grading import RuleSet
-from bot.grading.grader import find_metrics
 from bot.grading.normalise import normalise
-from bot.grading.quantities import all_quantities, find_targets
-from bot.grading.timeframes import find_deadlines, find_period
+from bot.grading.readers import TextReader
 
 _COMMANDS = {
     "why": {
@@ -160,20 +158,23 @@ def _owner(plain: str, mentions: tuple[str, ...], pending: str | None, sender: s
     return None
 
 
-def _deadline(plain: str, pending: str | None, today: date) -> tuple[date | None, list[tuple[int, int]]]:
-    found = find_deadlines(plain, today)
+def _deadline(
+    plain: str, pending: str | None, today: date, rules: RuleSet, language: str
+) -> tuple[date | None, list[tuple[int, int]]]:
+    found = TextReader(plain, rules, language).deadlines(today)
     if not found and pending == "deadline":
-        found = find_deadlines("by " + plain, today)
+        found = TextReader("by " + plain, rules, language).deadlines(today)
         return (max(d.due for d in found) if found else None), [(d.start - 3, d.end - 3) for d in found]
     return (max(d.due for d in found) if found else None), [(d.start, d.end) for d in found]
 
 
 def _numbers(
-    plain: str, language: str, blocked: list[tuple[int, int]], pending: str | None, switching: bool
+    reader: TextReader, blocked: list[tuple[int, int]], pending: str | None, switching: bool
 ) -> dict[str, float | str | None]:
     """Baseline, target, unit, relative change and direction; a bare number goes to what we asked for."""
+    plain = reader.plain
     found: dict[str, float | str | None] = {}
-    targets = find_targets(plain, language, blocked)
+    targets = reader.targets(blocked)
     used: list[tuple[int, int]] = list(blocked)
     if targets.baseline is not None and targets.target is not None:
         found.update(baseline=targets.baseline.value, target=targets.target.value, direction=targets.direction)
@@ -184,7 +185,7 @@ def _numbers(
         used += [
             (m.start(), m.end()) for m in re.finditer(r"[0-9]+(?:[.,][0-9]+)? ?(?:%|procent|prosent|percent)", plain)
         ]
-    for q in all_quantities(plain, language):
+    for q in reader.numbers():
         if any(q.start < end and q.end > start for start, end in used):
             continue
         before, after = plain[max(0, q.start - 30) : q.start], plain[q.end : q.end + 30]
@@ -204,10 +205,11 @@ def _numbers(
 
 
 def _metrics(
-    plain: str, language: str, rules: RuleSet, current: str | None, pending: str | None
+    reader: TextReader, rules: RuleSet, current: str | None, pending: str | None
 ) -> tuple[str | None, tuple[str, ...]]:
     """A metric switch ("make it bookings instead") or channels that count too ("calls and e-mails count too")."""
-    named = [m.concept for m in find_metrics(plain, language, rules) if m.concept != current]
+    plain = reader.plain
+    named = [m.concept for m in reader.metrics() if m.concept != current]
     named = list(dict.fromkeys(named))
     if not named:
         return None, ()
@@ -236,13 +238,14 @@ def parse_answer(
     if command:
         return Answer(command=command, goal=goal)
     plain, mentions = normalise(text)
-    deadline, blocked = _deadline(plain, pending, today)
+    deadline, blocked = _deadline(plain, pending, today, rules, language)
     owner = _owner(plain, mentions, pending, sender)
     if owner and pending == "owner" and not mentions and owner == plain.strip(" .!"):
         blocked = [(0, len(plain))]
-    metric, scope = _metrics(plain, language, rules, current_metric, pending)
-    numbers = _numbers(plain, language, blocked, pending, switching=metric is not None)
-    period, _ = find_period(plain)
+    reader = TextReader(plain, rules, language)
+    metric, scope = _metrics(reader, rules, current_metric, pending)
+    numbers = _numbers(reader, blocked, pending, switching=metric is not None)
+    period = reader.period()
     answer = Answer(
         deadline=deadline,
         baseline=numbers.get("baseline"),  # type: ignore[arg-type]

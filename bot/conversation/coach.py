@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.grading import Assessment, Finding, GoalContext, RuleSet, default_ruleset, grade_goal
-from bot.grading.grader import find_metrics
 from bot.grading.normalise import normalise
-from bot.grading.quantities import all_quantities
-from bot.grading.timeframes import find_deadlines
+from bot.grading.readers import TextReader
 
 from .answers import Answer, parse_answer, read_command
 from .phrasing import compose_goal
@@ -71,27 +69,28 @@ def looks_like_goal(text: str, assessment: Assessment) -> bool:
 
 def _relative(a: Assessment) -> tuple[float | None, str]:
     if a.relative_change_pct is not None:
-        return a.relative_change_pct, a.direction
+        return a.relative_change_pct, a.direction or "increase"
     if a.multiplier is not None:
         if a.multiplier >= 1:
             return round((a.multiplier - 1) * 100, 2), "increase"
         return round((1 - a.multiplier) * 100, 2), "decrease"
-    return None, a.direction
+    return None, a.direction or "increase"
 
 
-def _kept_clauses(plain: str, rules: RuleSet, cut_at: list[int]) -> tuple[tuple[str, ...], float | None]:
+def _kept_clauses(reader: TextReader, rules: RuleSet, cut_at: list[int]) -> tuple[tuple[str, ...], float | None]:
     """Clauses like "compared with last year" to carry over, and a value-today number said in passing."""
+    plain = reader.plain
     kept: list[str] = []
     baseline: float | None = None
     for name in _KEPT_TERMS:
-        matcher = rules.terms.get(name)
-        m = matcher.search(plain) if matcher else None
-        if m is None:
+        span = reader.said(name)
+        if span is None:
             continue
-        end = _CLAUSE_END.search(plain, m.end())
-        stop = min([end.start() if end else len(plain), *[c for c in cut_at if c > m.start()]])
-        clause = plain[m.start() : max(stop, m.end())].strip()
-        numbers = all_quantities(clause, "en")
+        first, last = span
+        end = _CLAUSE_END.search(plain, last)
+        stop = min([end.start() if end else len(plain), *[c for c in cut_at if c > first]])
+        clause = plain[first : max(stop, last)].strip()
+        numbers = TextReader(clause, rules, "en").numbers()
         if name == "baseline-reference" and numbers:
             baseline = numbers[0].value
         elif clause and clause not in kept:
@@ -102,14 +101,15 @@ def _kept_clauses(plain: str, rules: RuleSet, cut_at: list[int]) -> tuple[tuple[
 def draft_from_goal(text: str, a: Assessment, rules: RuleSet, today: date) -> Draft:
     """The first text as draft fields; the text itself stays the draft's sentence until an answer changes one."""
     plain, mentions = normalise(text)
-    deadlines = find_deadlines(plain, today)
+    reader = TextReader(plain, rules, a.language)
+    deadlines = reader.deadlines(today)
     subject = plain
     for d in sorted(deadlines, key=lambda d: -d.start):
         subject = (subject[: d.start] + subject[d.end :]).strip()
     subject = re.sub(r"\s+", " ", subject)
-    kept, said_baseline = _kept_clauses(plain, rules, [d.start for d in deadlines])
+    kept, said_baseline = _kept_clauses(reader, rules, [d.start for d in deadlines])
     relative, direction = _relative(a)
-    others = [m.concept for m in find_metrics(plain, a.language, rules) if m.concept != a.metric]
+    others = [m.concept for m in reader.metrics() if m.concept != a.metric]
     scope = tuple(dict.fromkeys(c for c in others if rules.concepts[c].level in (4, 5)))
     return Draft(
         text=text.strip(),

@@ -1,4 +1,4 @@
-"""The grader's verdict: the contract in ../shared/eval/README.md plus what the bot shows people."""
+"""The grader's verdict: what every surface shows (the CLI's --json output is its to_dict)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,12 @@ class Assessment:
     grade: str
     findings: tuple[Finding, ...]
     better_goal: str
+    better_metric: str | None = None  # the concept the better goal is about
+    better_replaces: str | None = None  # the goal's own concept, when the better goal proposes another
+    better_because: str | None = None  # the rule that asked for the other metric
+    better_goal_note: str | None = (
+        None  # which metric the better goal proposes instead, and why, in the goal's language
+    )
     metric: str | None = None
     metric_label: str | None = None
     target: float | None = None
@@ -56,12 +62,14 @@ class Assessment:
     unit: str | None = None
     relative_change_pct: float | None = None
     multiplier: float | None = None
-    direction: str = "increase"
+    direction: str | None = None
     deadline: date | None = None
     deadline_phrase: str | None = None
     period: str | None = None
     platform: str | None = None
     mentions: tuple[str, ...] = field(default_factory=tuple)
+    graded_text: str | None = None  # the sentences graded, when a long message was cut to them
+    left_out_chars: int = 0
 
     @property
     def level_name(self) -> str | None:
@@ -84,6 +92,10 @@ class Assessment:
             "grade": self.grade,
             "findings": [f.to_dict() for f in self.findings],
             "better_goal": self.better_goal,
+            "better_goal_metric": self.better_metric,
+            "better_goal_replaces": self.better_replaces,
+            "better_goal_because": self.better_because,
+            "better_goal_note": self.better_goal_note,
             "metric": self.metric,
             "metric_label": self.metric_label,
             "target": self.target,
@@ -96,4 +108,6 @@ class Assessment:
             "deadline_phrase": self.deadline_phrase,
             "period": self.period,
             "platform": self.platform,
+            "graded_text": self.graded_text,
+            "left_out_chars": self.left_out_chars,
         }

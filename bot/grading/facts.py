@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .phrases import Found
+from .tokens import Token
+
 
 @dataclass(frozen=True)
 class MetricMention:
-    """One metric term found in the text, resolved to its lexicon concept."""
+    """One metric phrase found in the text (tokens ``start:end``), resolved to its lexicon concept."""
 
     concept: str
     level: int | None
@@ -17,13 +20,15 @@ class MetricMention:
     tags: frozenset[str]
     start: int
     end: int
-    matched: str
+    matched: str  # the words as written
     language: str
+    exact: bool  # every word as written (no typo corrected, no letters folded): fit to be repeated back
+    polarity: str = "higher"  # which way is good for it
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number read from the text, with its unit (`%`, a currency code, or None for a count)."""
+    """A number read from the text (tokens ``start:end``), with its unit (`%`, a currency code, or None)."""
 
     value: float
     unit: str | None
@@ -34,7 +39,7 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Deadline:
-    """When the goal is due: the resolved last day and the words it came from."""
+    """When the goal is due: the resolved last day, the words it came from and its tokens ``start:end``."""
 
     due: date
     phrase: str
@@ -54,33 +59,38 @@ class GoalContext:
 
 @dataclass
 class GoalFacts:
-    """Everything the parser found. Rules read these; they never parse text themselves."""
+    """Everything the reader found. Rules read these; they never parse text themselves."""
 
     text: str
     language: str
     today: date
+    tokens: list[Token] = field(default_factory=list)
+    cues: dict[str, list[Found]] = field(default_factory=dict)
+    goal: frozenset[int] = frozenset()  # the tokens of the clauses that state the goal (not the context)
     metrics: list[MetricMention] = field(default_factory=list)
     metric: MetricMention | None = None
     target: Quantity | None = None
     baseline: Quantity | None = None
     relative_pct: float | None = None
     multiplier: float | None = None
-    direction: str = "increase"
-    baseline_reference: bool = False
+    direction: str | None = None
     deadline: Deadline | None = None
     period: str | None = None
     platform: str | None = None
     mentions: tuple[str, ...] = ()
     context: GoalContext = field(default_factory=GoalContext)
+    left_out: int = 0  # characters of a long message not graded (only the sentences stating the goal are)
 
-    @property
-    def text_outside_metric(self) -> str:
-        cached = self.__dict__.get("_outside")
-        if cached is None:
-            m = self.metric
-            cached = self.text if m is None else self.text[: m.start] + " " * (m.end - m.start) + self.text[m.end :]
-            self.__dict__["_outside"] = cached
-        return cached
+    def said(self, name: str, *, outside_metric: bool = False) -> bool:
+        """Whether a cue list matched; ``outside_metric`` ignores the main metric's own words ("cost per sale" does
+        not mention sales)."""
+        found = self.cues.get(name)
+        if not found:
+            return False
+        m = self.metric
+        if not outside_metric or m is None:
+            return True
+        return any(f.end <= m.start or f.start >= m.end for f in found)
 
     @property
     def has_target(self) -> bool:
@@ -88,7 +98,17 @@ class GoalFacts:
 
     @property
     def has_baseline(self) -> bool:
-        return self.baseline is not None or self.baseline_reference
+        return self.baseline is not None or self.said("baseline-reference")
+
+    @property
+    def has_goal(self) -> bool:
+        """Anything that makes the text a goal: a metric, a number to reach or a word that asks for a change
+        ("get back to you" is no goal: verbs that only ask for a level do not count on their own)."""
+        return (
+            self.metric is not None
+            or self.has_target
+            or any(self.said(name) for name in ("increase", "decrease", "improve"))
+        )
 
     @property
     def growth_factor(self) -> float | None:

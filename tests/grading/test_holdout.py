@@ -1,6 +1,9 @@
-"""The held-out goal set (written without looking at the lexicon) scored by the shared eval script.
+"""Labelled goal sets scored by the shared eval script, each with the day its relative deadlines count from.
 
-It guards generalisation: a lexicon change that helps one phrasing and breaks others shows up here.
+goals_holdout.yml was written without looking at the lexicon; goals_typed.yml holds goals as people type them
+(typos, missing å/ä/ö/æ/ø, jargon, metrics that should go down, context clauses, loose baselines, past deadlines),
+written by someone who had not seen the grader. They guard generalisation: a lexicon change that helps one phrasing
+and breaks others shows up here.
 """
 
 import subprocess
@@ -11,14 +14,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
-HOLDOUT = Path(__file__).with_name("goals_holdout.yml")
+HERE = Path(__file__).parent
 
 
 @pytest.mark.skipif(not SCORE.exists(), reason="the shared eval script is not beside this checkout")
-def test_holdout_set_meets_the_eval_thresholds():
-    cmd = f"{sys.executable} -m bot.cli check --jsonl --today 2026-11-23"
+@pytest.mark.parametrize(("name", "today"), [("goals_holdout.yml", "2026-11-23"), ("goals_typed.yml", None)])
+def test_goal_set_meets_the_eval_thresholds(name, today):
+    cmd = f"{sys.executable} -m bot.cli check --jsonl" + (f" --today {today}" if today else "")
     out = subprocess.run(
-        [sys.executable, str(SCORE), str(HOLDOUT), "--cmd", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, str(SCORE), str(HERE / name), "--cmd", cmd],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert out.returncode == 0, out.stdout[-3000:]
     assert out.stdout.splitlines()[-1].startswith("PASS")

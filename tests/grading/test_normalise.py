@@ -1,7 +1,7 @@
 import pytest
 
 from bot.grading import grade_goal
-from bot.grading.normalise import MAX_ANALYSED_CHARS, normalise
+from bot.grading.normalise import MAX_INPUT_CHARS, normalise
 
 
 @pytest.mark.parametrize(
@@ -32,8 +32,24 @@ def test_markup_does_not_change_the_grade():
     assert (marked.score, marked.level, marked.rules) == (plain.score, plain.level, plain.rules)
 
 
-def test_long_text_is_cut():
-    assert len(normalise("sales " * 50_000)[0]) <= MAX_ANALYSED_CHARS
+def test_input_beyond_the_limit_is_not_read():
+    assert len(normalise("sales " * 50_000)[0]) <= MAX_INPUT_CHARS
+
+
+def test_emoji_codes_are_never_numbers():
+    assert normalise(":rocket: :100: :1234: :+1:")[0] == ""
+    a = grade_goal(":rocket: :rocket: :100:")
+    assert a.target is None and not a.smart["measurable"]
+
+
+def test_a_long_message_is_graded_on_the_sentence_that_states_the_goal_and_says_so():
+    filler = "We had a lovely team lunch and talked about the new shop front and the weather. " * 60
+    goal = "Our goal: get 40 new members a month at the gym by June."
+    a = grade_goal(filler + goal)
+    assert a.metric == "new-customers" and a.target == 40 and a.deadline is not None
+    assert a.left_out_chars > 4000 and a.graded_text is not None and "40 new members" in a.graded_text
+    short = grade_goal(goal)
+    assert short.left_out_chars == 0 and short.graded_text is None
 
 
 def test_typographic_dashes_and_quotes_become_plain_and_any_whitespace_one_space():

@@ -1,12 +1,8 @@
-import re
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bot.grading import grade_goal
-from bot.grading import quantities as Q
 
 DAY = date(2026, 11, 23)
 
@@ -93,38 +89,54 @@ def test_no_number_means_not_measurable():
     assert a.target is None and a.smart["measurable"] is False and "not-measurable" in a.rules
 
 
-QUANTITY_SNIPPETS = st.sampled_from(
-    ["from", "från", "fra", "går", "to", "till", "til", "->", "→", "-", "10", "1,5", "2 000", "%", "procent",
-     "prosent", "per cent", "pct", "kr", "x", "x2", "3", "times", "gånger", "ganger", "more", "fler", "by", "med",
-     "+", "up", "increase", "ökning", "2027", "q3", " "]
-)  # fmt: skip
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(QUANTITY_SNIPPETS, max_size=10).map(" ".join))
-def test_strings_named_as_needed_are_in_every_text_the_pattern_matches(text):
-    """find_targets skips a pattern when none of its needed strings is in the text; that must never skip a match
-    (for the relative patterns, a match with a percent unit: the only ones find_targets uses)."""
-    for rx, needs in ((Q._FROM_TO, Q._FROM_NEEDS), (Q._ARROW, Q._ARROW_NEEDS), (Q._TIMES, Q._TIMES_NEEDS)):
-        if rx.search(text):
-            assert any(needed in text for needed in needs), (rx.pattern[:40], text)
-    for rx in (Q._RELATIVE, Q._PCT_CHANGE):
-        for m in rx.finditer(text):
-            if m["q_unit"] in Q._PERCENT:
-                assert any(word in text for word in Q._PERCENT), text
-
-
-TARGET_CUE_REGEX = re.compile(
-    r"(?:to|till|til|reach|nå|above|over|at least|minst|minimum|under|below|max\.?|maximum|högst|maks\.?|min\.?"
-    r"|≥|>|<|≤|target|mål|goal|of|på|at|hit|get|få|achieve|uppnå|oppnå|about|around|ca\.?)\s*$"
+@pytest.mark.parametrize(
+    ("text", "target", "unit"),
+    [
+        ("Hit 1M SEK in online revenue by EOY", 1_000_000, "SEK"),
+        ("Reach 1.2M impressions in Stockholm in Q1", 1_200_000, None),
+        ("Få 100k views på TikTok i december", 100_000, None),
+        ("Nå 300 tkr i omsättning i maj", 300_000, "SEK"),
+        ("Nå 1,2 MNOK i omsetning i nettbutikken i første kvartal", 1_200_000, "NOK"),
+        ("Nå 2,5 MSEK i omsättning under första halvåret 2027", 2_500_000, "SEK"),
+        ("Sell for $4,000 a week", 4_000, "USD"),
+    ],
 )
+def test_numbers_as_people_write_them(text, target, unit):
+    a = grade_goal(text, today=DAY)
+    assert (a.target, a.unit) == (pytest.approx(target), unit)
 
 
-@settings(max_examples=500, deadline=None)
-@given(
-    st.lists(st.sampled_from([*Q._TARGET_CUES, "x", "into", "up", " ", "  ", "\n", "\t", ".", "ø"]), max_size=6).map(
-        "".join
-    )
+@pytest.mark.parametrize(
+    ("text", "baseline", "target"),
+    [
+        ("Get 90 demo bookings per month, up from 60, by Q3 2027", 60, 90),
+        ("Boost sign-ups to 90 a month by June, up from roughly 55", 55, 90),
+        ("Get 10k washes a month by Q3 2027, vs 7,200 today", 7_200, 10_000),
+        ("Öka bokningarna till 60 i veckan, dagens nivå 40", 40, 60),
+        ("Webbutiken ska nå 340 beställningar i veckan, i dag ligger vi på 260", 260, 340),
+        ("Øke bordreservasjonene til 600 i måneden innen juni (nå 470)", 470, 600),
+        ("Vi selger ca. 25 sykler i måneden nå, og målet er 40 innen utgangen av mai", 25, 40),
+    ],
 )
-def test_target_cue_by_endswith_is_the_anchored_regex(before):
-    assert before.rstrip().endswith(Q._TARGET_CUES) == bool(TARGET_CUE_REGEX.search(before))
+def test_stated_baselines(text, baseline, target):
+    a = grade_goal(text, today=DAY)
+    assert (a.baseline, a.target) == (pytest.approx(baseline), pytest.approx(target))
+    assert "no-baseline" not in a.rules
+
+
+def test_a_number_in_a_context_clause_is_not_the_goals():
+    a = grade_goal("Bookings fell 10% last year, so grow bookings by 15% by June", today=DAY)
+    assert (a.relative_change_pct, a.direction) == (15, "increase")
+    b = grade_goal("Memberships declined 15% this year - aim to add 80 new members by end of March", today=DAY)
+    assert b.target == 80
+
+
+@pytest.mark.parametrize("digits", [16, 40, 400])
+def test_absurdly_long_numbers_are_no_target_and_never_infinite(digits):
+    a = grade_goal(f"Get {'9' * digits} orders by June", today=DAY)
+    assert a.target is None
+    assert a.to_dict()["target"] is None
+
+
+def test_fifteen_digits_are_still_a_number():
+    assert grade_goal("Get 123456789012345 impressions", today=DAY).target == 123456789012345

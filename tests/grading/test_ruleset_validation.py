@@ -47,7 +47,7 @@ def test_a_good_team_rule_loads_and_fires(tmp_path):
         ("severity: warning", "severity: loud", 1, "severity must be one of"),
         ("  metric: {tags: [reach]}", "  metric: {tags: [nonsense]}", 4, "tag 'nonsense'"),
         ("  metric: {tags: [reach]}", "  check: no-such-check", 4, "unknown check"),
-        ("  metric: {tags: [reach]}", "  terms: {en: ['(unclosed'], sv: [a], nb: [b]}", 4, "bad regular expression"),
+        ("  metric: {tags: [reach]}", "  terms: {en: ['(unclosed'], sv: [a], nb: [b]}", 4, "bad phrase: unclosed"),
         (
             "message: {en: Message, sv: Meddelande, nb: Melding}",
             "message: {en: Message, sv: Meddelande}",
@@ -113,13 +113,33 @@ def test_team_lexicon_adds_a_metric(tmp_path):
             conversion: macro
             tags: [value]
             label: {en: gift cards sold, sv: sålda presentkort, nb: solgte gavekort}
-            terms: {en: ['gift cards?'], sv: ['presentkort\\w*'], nb: ['gavekort\\w*']}
+            terms: {en: ['gift (card|cards)'], sv: ['presentkort*'], nb: ['gavekort*']}
     """),
         encoding="utf-8",
     )
     rules = load_ruleset([tmp_path])
     a = grade_goal("200 gift cards by Christmas", rules=rules)
     assert a.metric == "gift-cards" and a.level == 5
+
+
+def test_a_regular_expression_in_a_lexicon_is_refused_with_file_and_line(tmp_path):
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "metrics.yml").write_text(
+        textwrap.dedent("""\
+        concepts:
+          gift-cards:
+            level: 5
+            label: {en: gift cards sold, sv: sålda presentkort, nb: solgte gavekort}
+            terms:
+              en: ['gift cards?']
+              sv: ['presentkort*']
+              nb: ['gavekort*']
+    """),
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError) as info:
+        load_ruleset([tmp_path])
+    assert info.value.line == 6 and "not a word" in str(info.value)
 
 
 def test_broken_builtin_copy_is_reported_with_line(tmp_path):
