@@ -29,7 +29,8 @@ CONCEPT_KEYS = {"level", "stage", "conversion", "tags", "label", "terms", "inste
 READER_LISTS = {
     "directions": ("increase", "reach", "decrease", "improve", "past", "clause-break", "channel"),
     "numbers": (
-        *("from", "to", "baseline-before", "baseline-after", "target-before", "relative-before"),
+        *("from", "to", "baseline-before", "baseline-after", "baseline-after-direct", "target-before"),
+        "relative-before",
         *("change-after", "not-target-before", "not-target-after", "times", "approximately"),
     ),
 }
@@ -79,8 +80,7 @@ class Lexicon:
     """The lexicons, validated and compiled."""
 
     concepts: dict[str, Concept]
-    metrics: PhraseIndex
-    cues: PhraseIndex
+    phrases_index: PhraseIndex  # metric phrases and cue lists, in one automaton
     cue_names: frozenset[str]
     words: Vocabulary
     numbers: NumberWords
@@ -425,8 +425,13 @@ def build_lexicon(collected: _Collector, extra_lists: dict[str, dict[str, list[N
     }
     return Lexicon(
         concepts=concepts,
-        metrics=PhraseIndex(((c, lang, "", node) for c, lang, node in metric_phrases), scale_keys),
-        cues=PhraseIndex(((n, lang, "", node) for n, lang, node in cue_phrases), scale_keys),
+        phrases_index=PhraseIndex(
+            [
+                *((c, lang, True, node) for c, lang, node in metric_phrases),
+                *((n, lang, False, node) for n, lang, node in cue_phrases),
+            ],
+            scale_keys,
+        ),
         cue_names=frozenset(collected.lists) | frozenset(extra_lists),
         words=vocabulary,
         numbers=numbers,

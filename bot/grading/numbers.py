@@ -25,6 +25,7 @@ _COMMA_GROUPS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _ATTACHED_ONLY = {"m"}  # "1.2m" is a million, "5 m" is more likely metres
 FROM_TO_GAP = 3  # words allowed between "from X" and "to Y" ("from 120 orders a month to 150")
+NOW_GAP = 4  # words allowed between a number and "today" ("25 bikes a month now")
 
 
 @dataclass
@@ -101,6 +102,20 @@ class _Cues:
     def starts_at(self, name: str, i: int) -> bool:
         return any(f.start == i for f in self.found.get(name, ()))
 
+    def said_now_after(self, tokens: Sequence[Token], q: Quantity) -> bool:
+        """ "35 today", "25 bikes a month now": a present-time word right after a number or a few words later,
+        with no other number in between."""
+        if self.starts_at("baseline-after-direct", q.end):
+            return True
+        j = q.end
+        while j < len(tokens) and j - q.end <= NOW_GAP:
+            if self.starts_at("baseline-after", j):
+                return True
+            if tokens[j].kind != "word":
+                return False
+            j += 1
+        return False
+
     def first(self, name: str, allowed: range) -> Found | None:
         return next((f for f in self.found.get(name, ()) if f.start in allowed), None)
 
@@ -144,7 +159,7 @@ def read_targets(
         for q in numbers:
             if q.start in used:
                 continue
-            if cues.ends_at("baseline-before", q.start) or cues.starts_at("baseline-after", q.end):
+            if cues.ends_at("baseline-before", q.start) or cues.said_now_after(tokens, q):
                 result.baseline = q
                 used.add(q.start)
                 break

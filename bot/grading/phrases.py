@@ -20,7 +20,8 @@ longest match wins, so ``cost per lead`` beats ``cost``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,9 +37,6 @@ class TokenLike(Protocol):
     kind: str
     keys: frozenset[str]
 
-
-# A compiled item: given the tokens and a position, the positions where a match of it can end.
-Matcher = Callable[[Sequence[TokenLike], int], list[int]]
 
 _ITEM = re.compile(
     r"\s*(?:(?P<open>[(\[])|(?P<close>[)\]])|(?P<bar>\|)|(?P<not>!)|(?P<gap>~[0-9]?)|(?P<atom>\\.|[^\s()\[\]|!~]+))"
@@ -158,6 +156,10 @@ def parse(source: str) -> Node:
         raise PhraseError(f"unbalanced ')' or ']' in {source!r}")
     if nullable(node):
         raise PhraseError(f"the phrase can match nothing at all: {source!r}")
+    if node.kind == "not" or (node.kind == "seq" and node.children[0].kind == "not"):
+        raise PhraseError(f"a phrase cannot start with '!': {source!r}")
+    if ANY in first_keys(node):
+        raise PhraseError(f"a phrase cannot start with '~' (it would be tried at every word): {source!r}")
     return node
 
 
@@ -211,84 +213,15 @@ def literal_weight(node: Node) -> int:
     return 0
 
 
-def _is_word(token: TokenLike) -> bool:
-    return token.kind == "word"
-
-
-def compile_node(node: Node, scale_words: frozenset[str]) -> Matcher:
-    """A function from (tokens, position) to the sorted positions where a match can end."""
-    kind = node.kind
-    if kind == "atom":
-        key = str(node.value)
-        if key == NUMBER:
-
-            def number(tokens: Sequence[TokenLike], i: int) -> list[int]:
-                if i >= len(tokens) or tokens[i].kind != "num":
-                    return []
-                if i + 1 < len(tokens) and not scale_words.isdisjoint(tokens[i + 1].keys):
-                    return [i + 1, i + 2]
-                return [i + 1]
-
-            return number
-
-        def atom(tokens: Sequence[TokenLike], i: int) -> list[int]:
-            return [i + 1] if i < len(tokens) and key in tokens[i].keys else []
-
-        return atom
-    if kind == "gap":
-        most = int(node.value) if node.value else 1  # type: ignore[call-overload]
-        least = 0 if node.value else 1
-
-        def gap(tokens: Sequence[TokenLike], i: int) -> list[int]:
-            ends = [i] if least == 0 else []
-            j = i
-            while j < len(tokens) and j - i < most and _is_word(tokens[j]):
-                j += 1
-                ends.append(j)
-            return ends
-
-        return gap
-    if kind == "opt":
-        inner = compile_node(node.children[0], scale_words)
-        return lambda tokens, i: sorted({i, *inner(tokens, i)})
-    if kind == "not":
-        inner = compile_node(node.children[0], scale_words)
-        return lambda tokens, i: [] if inner(tokens, i) else [i]
-    parts = [compile_node(c, scale_words) for c in node.children]
-    if kind == "alt":
-
-        def alt(tokens: Sequence[TokenLike], i: int) -> list[int]:
-            ends: set[int] = set()
-            for part in parts:
-                ends.update(part(tokens, i))
-            return sorted(ends)
-
-        return alt
-
-    def seq(tokens: Sequence[TokenLike], i: int) -> list[int]:
-        positions = [i]
-        for part in parts:
-            following: set[int] = set()
-            for p in positions:
-                following.update(part(tokens, p))
-            if not following:
-                return []
-            positions = sorted(following)
-        return positions
-
-    return seq
-
-
 @dataclass(frozen=True)
 class Phrase:
-    """One lexicon phrase, compiled: what it names (a concept or list name), in which language, how specific."""
+    """One lexicon phrase: what it names (a concept or list name), in which language, how specific."""
 
     label: str
     language: str
-    source: str
-    match: Matcher
     weight: int
     order: int
+    metric: bool  # a metric concept's phrase (else a cue list's)
 
 
 @dataclass(frozen=True)
@@ -304,75 +237,284 @@ class Found:
         return self.phrase.label
 
 
-class PhraseIndex:
-    """Phrases indexed by the keys they can start with: a token only tries the few phrases that could begin there."""
+class _Automaton:
+    """All phrases as one automaton over tokens: states with edges by key, for a number and for any word, epsilon
+    moves, and guarded moves (``!x``: taken only when x does not match there). ``finish`` closes every edge over
+    the epsilon moves once, so reading a token is a dict lookup per key."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str, str, Node]], scale_words: frozenset[str]) -> None:
-        self._by_key: dict[str, list[Phrase]] = {}
-        self._anywhere: list[Phrase] = []
-        for order, (label, language, source, node) in enumerate(phrases):
-            phrase = Phrase(label, language, source, compile_node(node, scale_words), literal_weight(node), order)
-            for key in first_keys(node):
-                if key == ANY:
-                    self._anywhere.append(phrase)
-                else:
-                    self._by_key.setdefault(key, []).append(phrase)
+    def __init__(self, scale_keys: frozenset[str]) -> None:
+        self.keys: list[dict[str, list[int]]] = []
+        self.number: list[list[int]] = []
+        self.word: list[list[int]] = []
+        self.eps: list[list[int]] = []
+        self.guards: list[list[tuple[int, int, int]]] = []  # (start and end of what must not match, target)
+        self.accepts: list[list[int]] = []
+        self.scale_keys = scale_keys
 
-    def _candidates(self, token: TokenLike) -> list[Phrase]:
-        found = list(self._anywhere)
-        by_key = self._by_key
-        for key in token.keys:
-            more = by_key.get(key)
-            if more:
-                found += more
+    def state(self) -> int:
+        for table in (self.number, self.word, self.eps, self.guards, self.accepts):
+            table.append([])
+        self.keys.append({})
+        return len(self.keys) - 1
+
+    def build(self, node: Node, start: int) -> int:
+        """States for ``node`` from ``start``; returns the state a match of it ends in."""
+        kind = node.kind
+        if kind == "atom":
+            end = self.state()
+            key = str(node.value)
+            if key == NUMBER:
+                scaled = self.state()
+                self.number[start].append(scaled)
+                for scale in self.scale_keys:
+                    self.keys[scaled].setdefault(scale, []).append(end)
+                self.eps[scaled].append(end)
+            else:
+                self.keys[start].setdefault(key, []).append(end)
+            return end
+        if kind == "gap":
+            end = self.state()
+            most, least = (int(node.value), 0) if node.value else (1, 1)  # type: ignore[call-overload]
+            at = start
+            for step in range(most):
+                if step >= least:
+                    self.eps[at].append(end)
+                following = self.state()
+                self.word[at].append(following)
+                at = following
+            self.eps[at].append(end)
+            return end
+        if kind == "opt":
+            end = self.build(node.children[0], start)
+            self.eps[start].append(end)
+            return end
+        if kind == "not":
+            guard = self.state()
+            guard_end = self.build(node.children[0], guard)
+            end = self.state()
+            self.guards[start].append((guard, guard_end, end))
+            return end
+        if kind == "alt":
+            end = self.state()
+            for child in node.children:
+                self.eps[self.build(child, start)].append(end)
+            return end
+        at = start
+        for child in node.children:
+            at = self.build(child, at)
+        return at
+
+    def finish(self) -> None:
+        """Close every edge over epsilon moves: after it, a target list holds every state a move can end in."""
+        closed: list[tuple[int, ...]] = []
+        for s in range(len(self.keys)):
+            seen = {s}
+            stack = [s]
+            while stack:
+                for t in self.eps[stack.pop()]:
+                    if t not in seen:
+                        seen.add(t)
+                        stack.append(t)
+            closed.append(tuple(seen))
+
+        def close(targets: list[int]) -> tuple[int, ...]:
+            return tuple(dict.fromkeys(u for t in targets for u in closed[t]))
+
+        self.closed = closed
+        self.edges: list[dict[str, tuple[int, ...]]] = []
+        self.on_number: list[tuple[int, ...]] = []
+        self.on_word: list[tuple[int, ...]] = []
+        for s in range(len(self.keys)):
+            merged: dict[str, list[int]] = {}
+            for u in closed[s]:
+                for key, targets in self.keys[u].items():
+                    merged.setdefault(key, []).extend(targets)
+            self.edges.append({key: close(targets) for key, targets in merged.items()})
+            self.on_number.append(close([t for u in closed[s] for t in self.number[u]]))
+            self.on_word.append(close([t for u in closed[s] for t in self.word[u]]))
+        self.accepting = [tuple(p for u in closed[s] for p in self.accepts[u]) for s in range(len(self.keys))]
+        self.live = [bool(self.edges[s] or self.on_number[s] or self.on_word[s]) for s in range(len(self.keys))]
+        self.guarded = {s for s in range(len(self.keys)) if any(self.guards[u] for u in closed[s])}
+
+    def step(self, state: int, token: TokenLike) -> tuple[int, ...]:
+        edges = self.edges[state]
+        out: tuple[int, ...] = ()
+        if edges:
+            for key in token.keys:
+                targets = edges.get(key)
+                if targets:
+                    out += targets
         if token.kind == "num":
-            found += by_key.get(NUMBER, ())
-        return found
-
-    def _at(self, tokens: Sequence[TokenLike], i: int, prefer: str | None, only: str | None = None) -> list[Found]:
-        out = []
-        for phrase in self._candidates(tokens[i]):
-            if only is not None and phrase.language != only:
-                continue
-            ends = phrase.match(tokens, i)
-            if ends and ends[-1] > i:
-                out.append(Found(i, ends[-1], phrase))
-        if len(out) > 1:
-            out.sort(key=lambda f: (-f.end, f.phrase.language != prefer, -f.phrase.weight, f.phrase.order))
+            out += self.on_number[state]
+        elif token.kind == "word":
+            out += self.on_word[state]
         return out
 
-    def scan(
-        self,
-        tokens: Sequence[TokenLike],
-        *,
-        prefer: str | None = None,
-        only: str | None = None,
-        skip: tuple[int, int] | None = None,
-    ) -> list[Found]:
-        """Left to right without overlaps: at each token the longest phrase (then the preferred language, then the
-        more literal phrase, then the one listed first); scanning resumes after it. ``only`` keeps to the phrases of
-        one language."""
+    def unguard(self, state: int, tokens: Sequence[TokenLike], j: int) -> tuple[int, ...]:
+        """The states a guarded state also stands for at token ``j``: its guards' targets when the guarded phrase
+        does not match there."""
+        out: tuple[int, ...] = ()
+        for u in self.closed[state]:
+            for guard, guard_end, target in self.guards[u]:
+                if not self.matches_at(guard, guard_end, tokens, j):
+                    out += (target, *self.unguard(target, tokens, j)) if target in self.guarded else self.closed[target]
+        return out
+
+    def matches_at(self, start: int, end: int, tokens: Sequence[TokenLike], j: int) -> bool:
+        """Whether what is built from ``start`` to ``end`` matches at token ``j`` (for a guard)."""
+        states: tuple[int, ...] = self.closed[start]
+        while states:
+            if any(end in self.closed[s] for s in states):
+                return True
+            if j >= len(tokens):
+                return False
+            states = tuple(t for s in states for t in self.step(s, tokens[j]))
+            j += 1
+        return False
+
+
+class _Deterministic:
+    """The automaton made deterministic as it is used: a state here is a set of the automaton's states, and the
+    move from it on a token's keys is worked out once and remembered (a lazy subset construction). Texts reuse a
+    small vocabulary, so nearly every move is a dict lookup. State 0 is the dead state."""
+
+    _LIMIT = 200_000  # remembered moves: arbitrary text must not grow memory without bound (the sets of states
+    # themselves are bounded by the automaton)
+
+    def __init__(self, auto: _Automaton, root: int) -> None:
+        self.auto = auto
+        self.lock = threading.Lock()
+        self.sets: list[frozenset[int]] = [frozenset()]
+        self.ids: dict[frozenset[int], int] = {frozenset(): 0}
+        self.accepts: list[tuple[int, ...]] = [()]
+        self.live: list[bool] = [False]
+        self.guarded: list[bool] = [False]
+        self.moves: dict[tuple[int, frozenset[str], str], int] = {}
+        self.root = self._intern(frozenset(auto.closed[root]))
+
+    def _intern(self, states: frozenset[int]) -> int:
+        known = self.ids.get(states)
+        if known is not None:
+            return known
+        auto = self.auto
+        with self.lock:
+            self.sets.append(states)
+            self.accepts.append(tuple(dict.fromkeys(p for s in states for p in auto.accepting[s])))
+            self.live.append(any(auto.live[s] for s in states))
+            self.guarded.append(any(s in auto.guarded for s in states))
+            self.ids[states] = number = len(self.sets) - 1
+        return number
+
+    def move(self, state: int, token: TokenLike) -> int:
+        key = (state, token.keys, token.kind)
+        known = self.moves.get(key)
+        if known is None:
+            known = self._intern(frozenset(t for s in self.sets[state] for t in self.auto.step(s, token)))
+            if len(self.moves) < self._LIMIT:
+                self.moves[key] = known
+        return known
+
+    def unguard(self, state: int, tokens: Sequence[TokenLike], j: int) -> int:
+        """The state with the moves its guards allow at token ``j`` added (not remembered: it depends on what
+        follows)."""
+        auto = self.auto
+        extra = frozenset(t for s in self.sets[state] if s in auto.guarded for t in auto.unguard(s, tokens, j))
+        return self._intern(self.sets[state] | extra) if extra else state
+
+
+class PhraseIndex:
+    """Every phrase in one automaton: a left-to-right pass over the tokens finds every match of every phrase, at a
+    cost that depends on the words of the text, not on the size of the lexicon."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str, bool, Node]], scale_keys: frozenset[str]) -> None:
+        auto = self._auto = _Automaton(scale_keys)
+        self.phrases: list[Phrase] = []
+        root = auto.state()
+        for order, (label, language, metric, node) in enumerate(phrases):
+            start = auto.state()
+            auto.eps[root].append(start)  # phrases never start with a guard (parse refuses it)
+            auto.accepts[auto.build(node, start)].append(order)
+            self.phrases.append(Phrase(label, language, literal_weight(node), order, metric))
+        auto.finish()
+        self._root = root
+        self._dfa = _Deterministic(auto, root)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_dfa"] = None  # rebuilt on load: it only memoises moves
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._dfa = _Deterministic(self._auto, self._root)
+
+    def _all(self, tokens: Sequence[TokenLike]) -> list[tuple[int, int, int]]:
+        """(start, end, phrase) of every match, every possible end included: one automaton state per start that
+        is still alive, moved by each token."""
+        dfa = self._dfa
+        found: list[tuple[int, int, int]] = []
+        active: list[tuple[int, int]] = []  # (state, start token) of partial matches that can go on
+        root = dfa.root
+        for j, token in enumerate(tokens):
+            moved = [(dfa.move(root, token), j)]
+            moved += [(dfa.move(state, token), start) for state, start in active]
+            active = []
+            for state, start in moved:
+                if not state:
+                    continue
+                if dfa.guarded[state]:
+                    state = dfa.unguard(state, tokens, j + 1)
+                for phrase in dfa.accepts[state]:
+                    found.append((start, j + 1, phrase))
+                if dfa.live[state]:
+                    active.append((state, start))
+        return found
+
+    def find(self, tokens: Sequence[TokenLike]) -> Matches:
+        """Per start token, the longest match of each phrase."""
+        best: dict[tuple[int, int], int] = {}
+        for start, end, phrase in self._all(tokens):
+            key = (start, phrase)
+            if end > best.get(key, -1):
+                best[key] = end
+        out: dict[int, list[Found]] = {}
+        phrases = self.phrases
+        for (start, phrase), end in best.items():
+            out.setdefault(start, []).append(Found(start, end, phrases[phrase]))
+        return Matches(out, len(tokens))
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What the phrases found in one text: per start token, the longest match of each phrase."""
+
+    at: dict[int, list[Found]]
+    size: int
+
+    def metrics(self, *, prefer: str | None = None, only: str | None = None) -> list[Found]:
+        """Metric phrases left to right without overlaps: at each token the longest (then the preferred language,
+        then the more literal phrase, then the one listed first); scanning resumes after it. ``only`` keeps to the
+        phrases of one language."""
         out: list[Found] = []
         i = 0
-        while i < len(tokens):
-            if skip and skip[0] <= i < skip[1]:
-                i = skip[1]
-                continue
-            here = self._at(tokens, i, prefer, only)
-            if here and not (skip and here[0].end > skip[0] and i < skip[0]):
-                out.append(here[0])
-                i = here[0].end
+        while i < self.size:
+            here = [f for f in self.at.get(i, ()) if f.phrase.metric and (only is None or f.phrase.language == only)]
+            if here:
+                pick = min(here, key=lambda f: (-f.end, f.phrase.language != prefer, -f.phrase.weight, f.phrase.order))
+                out.append(pick)
+                i = pick.end
             else:
                 i += 1
         return out
 
-    def every(self, tokens: Sequence[TokenLike]) -> dict[str, list[Found]]:
-        """Every label's longest match at every token, overlaps between labels allowed (yes/no questions)."""
-        out: dict[str, list[Found]] = {}
-        for i in range(len(tokens)):
-            seen: set[str] = set()
-            for found in self._at(tokens, i, None):
-                if found.label not in seen:
-                    seen.add(found.label)
-                    out.setdefault(found.label, []).append(found)
-        return out
+    def cues(self) -> dict[str, list[Found]]:
+        """Every cue list's longest match at every token, overlaps between lists allowed (yes/no questions)."""
+        out: dict[str, dict[int, Found]] = {}
+        for start in sorted(self.at):
+            for found in self.at[start]:
+                if found.phrase.metric:
+                    continue
+                kept = out.setdefault(found.label, {}).get(start)
+                if kept is None or found.end > kept.end:
+                    out[found.label][start] = found
+        return {label: list(by_start.values()) for label, by_start in out.items()}

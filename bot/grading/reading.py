@@ -35,7 +35,8 @@ class Reading:
         self.lexicon = lexicon
         self.tokens = tokenise(plain, lexicon.words)
         self.text, self.spans = reading_text(plain, self.tokens)
-        self.cues = lexicon.cues.every(self.tokens)
+        self.matches = lexicon.phrases_index.find(self.tokens)
+        self.cues = self.matches.cues()
         if language in LANGUAGES:
             self.language = str(language)
         else:
@@ -47,8 +48,7 @@ class Reading:
     def metrics(self) -> list[MetricMention]:
         """Metric phrases of the text's language; when it names none, of any language (a word of one language
         can be a different word in another: "order" is English for "in order to")."""
-        index = self.lexicon.metrics
-        found_all = index.scan(self.tokens, only=self.language) or index.scan(self.tokens, prefer=self.language)
+        found_all = self.matches.metrics(only=self.language) or self.matches.metrics(prefer=self.language)
         out = []
         for found in found_all:
             c = self.lexicon.concepts[found.label]
@@ -175,7 +175,7 @@ def goal_excerpt(plain: str, lexicon: Lexicon) -> str:
     sentences = _sentences(tokens)
     if len(sentences) <= 1:
         return plain[:LONG_MESSAGE_CHARS]
-    metric_at = {f.start for f in lexicon.metrics.scan(tokens)}
+    metric_at = {f.start for f in reading.matches.metrics()}
     verb_at = {f.start for name in (*_DIRECTION_CUES, "target-before") for f in reading.cues.get(name, ())}
     date_words = lexicon.dates.months.keys() | lexicon.dates.quarter_words
 
