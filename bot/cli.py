@@ -55,12 +55,17 @@ def _write_stdout(text: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .grading import grade_goal
-    from .grading.output import to_json, verdict_lines
+    from .grading.output import BatchGrader, available_cpus, to_json
 
     rules = _ruleset(args.rules)
     if args.jsonl:
-        for lines in _stdin_line_batches():
-            _write_stdout("".join(verdict_lines(lines, language=args.lang, today=args.today, rules=rules)))
+        jobs = args.jobs or available_cpus()
+        grader = BatchGrader(language=args.lang, today=args.today, rules=rules, jobs=jobs)
+        try:
+            for lines in _stdin_line_batches():
+                _write_stdout(grader.grade(lines))
+        finally:
+            grader.close()
         return 0
     text = " ".join(args.goal).strip()
     if not text:
@@ -271,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="the date relative deadlines count from")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="with --jsonl, worker processes for large batches (default: one per available core)",
+    )
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="work with rule files")

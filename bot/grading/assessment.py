@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 LEVEL_NAMES = {1: "visibility", 2: "attention", 3: "engagement", 4: "interaction", 5: "transaction"}
 GRADE_FLOORS = (("A", 85), ("B", 70), ("C", 55), ("D", 40), ("E", 25))
@@ -15,8 +15,7 @@ def grade_for(score: int) -> str:
     return next((grade for grade, floor in GRADE_FLOORS if score >= floor), "F")
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     severity: str
     title: str
@@ -90,7 +89,7 @@ class Assessment:
             "smart": dict(self.smart),
             "score": self.score,
             "grade": self.grade,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],  # output.verdict_json writes these last
             "better_goal": self.better_goal,
             "better_goal_metric": self.better_metric,
             "better_goal_replaces": self.better_replaces,

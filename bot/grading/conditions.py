@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .facts import GoalFacts, MetricMention
 from .lexicon import CONVERSIONS, POLARITIES, STAGES
@@ -54,14 +54,100 @@ CHECKS: dict[str, Condition] = {
 _METRIC_KEYS = {"level", "tags", "conversion", "stage", "none", "not_tags", "polarity"}
 
 
-def _metric_predicate(spec: Any, path: Path, where: PathKey, tags_known: set[str]) -> Callable[[MetricMention], bool]:
+class MetricTest(NamedTuple):
+    """What a metric must be: a level, tags it has or lacks, a conversion, a stage, a polarity."""
+
+    levels: frozenset[int] | None = None
+    tags: frozenset[str] | None = None
+    not_tags: frozenset[str] | None = None
+    conversion: str | None = None
+    stage: str | None = None
+    polarity: str | None = None
+
+    def __call__(self, m: MetricMention) -> bool:
+        return (
+            (self.levels is None or m.level in self.levels)
+            and (self.tags is None or not self.tags.isdisjoint(m.tags))
+            and (self.not_tags is None or self.not_tags.isdisjoint(m.tags))
+            and (self.conversion is None or m.conversion == self.conversion)
+            and (self.stage is None or m.stage == self.stage)
+            and (self.polarity is None or m.polarity == self.polarity)
+        )
+
+
+# Conditions are small objects rather than closures so that a compiled rule set can be cached (see cache.py);
+# plain loops rather than all()/any() over generators, which cost more than the checks they combine.
+class AllOf(NamedTuple):
+    parts: tuple[Condition, ...]
+
+    def __call__(self, f: GoalFacts) -> bool:
+        for part in self.parts:  # noqa: SIM110
+            if not part(f):
+                return False
+        return True
+
+
+class AnyOf(NamedTuple):
+    parts: tuple[Condition, ...]
+
+    def __call__(self, f: GoalFacts) -> bool:
+        for part in self.parts:  # noqa: SIM110
+            if part(f):
+                return True
+        return False
+
+
+class Not(NamedTuple):
+    part: Condition
+
+    def __call__(self, f: GoalFacts) -> bool:
+        return not self.part(f)
+
+
+class MainMetric(NamedTuple):
+    test: MetricTest | None  # None: there must be no main metric
+
+    def __call__(self, f: GoalFacts) -> bool:
+        if self.test is None:
+            return f.metric is None
+        return f.metric is not None and self.test(f.metric)
+
+
+class SomeMetric(NamedTuple):
+    test: MetricTest
+    other: bool  # only metrics other than the main one
+
+    def __call__(self, f: GoalFacts) -> bool:
+        main = f.metric
+        for m in f.metrics:
+            if self.other and (main is None or m is main or m.concept == main.concept):
+                continue
+            if self.test(m):
+                return True
+        return False
+
+
+class Said(NamedTuple):
+    name: str
+
+    def __call__(self, f: GoalFacts) -> bool:
+        return f.said(self.name, outside_metric=True)
+
+
+class Check(NamedTuple):
+    name: str
+
+    def __call__(self, f: GoalFacts) -> bool:
+        return CHECKS[self.name](f)
+
+
+def _metric_test(spec: Any, path: Path, where: PathKey, tags_known: set[str]) -> MetricTest:
     if not isinstance(spec, Mapping) or not spec:
         raise fail(path, where, "expected a mapping with some of: " + ", ".join(sorted(_METRIC_KEYS - {"none"})))
     unknown = set(spec) - _METRIC_KEYS
     if unknown:
-        raise fail(
-            path, [*where, sorted(unknown)[0]], f"unknown key; expected one of {', '.join(sorted(_METRIC_KEYS))}"
-        )
+        known = ", ".join(sorted(_METRIC_KEYS))
+        raise fail(path, [*where, sorted(unknown)[0]], f"unknown key; expected one of {known}")
     levels = spec.get("level")
     if levels is not None:
         levels = levels if isinstance(levels, list) else [levels]
@@ -79,24 +165,21 @@ def _metric_predicate(spec: Any, path: Path, where: PathKey, tags_known: set[str
             raise fail(path, [*where, key], f"tag {missing[0]!r} is used by no metric in the lexicon")
         tag_sets[key] = frozenset(tags)
     conversion, stage, polarity = spec.get("conversion"), spec.get("stage"), spec.get("polarity")
-    for key, value, allowed in (("conversion", conversion, CONVERSIONS), ("stage", stage, STAGES)):
+    for key, value, allowed in (
+        ("conversion", conversion, CONVERSIONS),
+        ("stage", stage, STAGES),
+        ("polarity", polarity, POLARITIES),
+    ):
         if value is not None and value not in allowed:
             raise fail(path, [*where, key], f"{key} is one of {', '.join(allowed)}")
-    if polarity is not None and polarity not in POLARITIES:
-        raise fail(path, [*where, "polarity"], f"polarity is one of {', '.join(POLARITIES)}")
-    want, avoid = tag_sets.get("tags"), tag_sets.get("not_tags")
-
-    def matches(m: MetricMention) -> bool:
-        return (
-            (levels is None or m.level in levels)
-            and (want is None or bool(m.tags & want))
-            and (avoid is None or not (m.tags & avoid))
-            and (conversion is None or m.conversion == conversion)
-            and (stage is None or m.stage == stage)
-            and (polarity is None or m.polarity == polarity)
-        )
-
-    return matches
+    return MetricTest(
+        frozenset(levels) if levels is not None else None,
+        tag_sets.get("tags"),
+        tag_sets.get("not_tags"),
+        conversion,
+        stage,
+        polarity,
+    )
 
 
 def compile_condition(
@@ -125,38 +208,26 @@ def compile_condition(
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise fail(path, here, "expected a non-empty list of conditions")
-        parts = [sub(v, [*here, i]) for i, v in enumerate(value)]
-        if key == "all":
-            return lambda f: all(p(f) for p in parts)
-        return lambda f: any(p(f) for p in parts)
+        parts = tuple(sub(v, [*here, i]) for i, v in enumerate(value))
+        return AllOf(parts) if key == "all" else AnyOf(parts)
     if key == "not":
-        inner = sub(value, here)
-        return lambda f: not inner(f)
+        return Not(sub(value, here))
     if key == "metric":
         if value == "none" or (isinstance(value, Mapping) and value.get("none") is True and len(value) == 1):
-            return lambda f: f.metric is None
-        pred = _metric_predicate(value, path, here, tags_known)
-        return lambda f: f.metric is not None and pred(f.metric)
-    if key == "any_metric":
-        pred = _metric_predicate(value, path, here, tags_known)
-        return lambda f: any(pred(m) for m in f.metrics)
-    if key == "other_metric":
-        pred = _metric_predicate(value, path, here, tags_known)
-        return lambda f: any(
-            m is not f.metric and f.metric is not None and m.concept != f.metric.concept and pred(m) for m in f.metrics
-        )
+            return MainMetric(None)
+        return MainMetric(_metric_test(value, path, here, tags_known))
+    if key in ("any_metric", "other_metric"):
+        return SomeMetric(_metric_test(value, path, here, tags_known), other=key == "other_metric")
     if key == "terms":
         if isinstance(value, str):
             if value not in term_names:
                 raise fail(path, here, f"no phrase list named {value!r} in the lexicons")
-            name = value
-        elif isinstance(value, Mapping):
-            name = inline(value, here)
-        else:
-            raise fail(path, here, "terms is the name of a phrase list or a mapping of language → phrases")
-        return lambda f: f.said(name, outside_metric=True)
+            return Said(value)
+        if isinstance(value, Mapping):
+            return Said(inline(value, here))
+        raise fail(path, here, "terms is the name of a phrase list or a mapping of language → phrases")
     if key == "check":
         if value not in CHECKS:
             raise fail(path, here, f"unknown check {value!r}; known: {', '.join(sorted(CHECKS))}")
-        return CHECKS[value]
+        return Check(value)
     raise fail(path, here, "unknown condition; expected all, any, not, metric, any_metric, other_metric, terms, check")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from .facts import Deadline
 from .lexicon import DateWords
@@ -40,11 +41,15 @@ _YEAR_AFTER = re.compile(r",? (?:of |i |in )?(?P<y>20[0-9]{2})(?![0-9])")
 _LOOK_BEHIND = 48  # characters of the reading text searched for a preposition before an anchor
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     start: int  # in the reading text
     end: int
     due: date
+
+
+@lru_cache(maxsize=64)
+def _spaced(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(" " + w for w in words)
 
 
 def _end_of_month(year: int, month: int) -> date:
@@ -115,9 +120,9 @@ class _Reader:
             before = last[0]
         padded = " " + before
         for words in roles:
-            for word in words:  # longest first
-                if padded.endswith(" " + word):
-                    return word, window + len(before) - len(word)
+            if padded.endswith(_spaced(words)):  # one call says whether any does; then find the longest
+                word = next(w for w in words if padded.endswith(" " + w))
+                return word, window + len(before) - len(word)
         return None, start
 
     def month(self, i: int, month: int, tokens: Sequence[Token]) -> None:
@@ -153,22 +158,28 @@ class _Reader:
         self.add(begin, end, _end_of_month(year, month))
 
     def number(self, i: int, tokens: Sequence[Token]) -> None:
-        start, _ = self.spans[i]
+        start, end = self.spans[i]
         text, today = self.text, self.today
-        for rx in (_ISO, _DOTTED):
+        digits = tokens[i].text
+        year_like = len(digits) == 4 and digits.startswith("20")
+        joined = text[end : end + 1] in ("-", ".", "/") or "." in digits  # 2027-03-31, 31.03.2027, 30/9
+        if not (year_like or joined):
+            return  # "120 orders": no date starts here
+        for rx in (_ISO, _DOTTED) if joined else ():
             m = rx.match(text, start)
             if m:
                 year = int(m["y"]) if len(m["y"]) == 4 else 2000 + int(m["y"])
                 prep, at = self.preposition(start, (self.before_words, self.by, self.year_preps))
                 self.add(at if prep else start, m.end(), _safe(year, int(m["m"]), int(m["d"])))
                 return
-        m = _DAY_MONTH.match(text, start)
-        prep, at = self.preposition(start, (self.before_words, self.by))
-        if m and prep:
-            month, day = int(m["m"]), int(m["d"])
-            self.add(at, m.end(), _safe(_year(None, month, day, today), month, day))
-            return
-        m = _YEAR.match(text, start)
+        m = _DAY_MONTH.match(text, start) if joined else None
+        if m:
+            prep, at = self.preposition(start, (self.before_words, self.by))
+            if prep:
+                month, day = int(m["m"]), int(m["d"])
+                self.add(at, m.end(), _safe(_year(None, month, day, today), month, day))
+                return
+        m = _YEAR.match(text, start) if year_like else None
         if m and not _NOT_A_YEAR_AFTER.match(text, m.end()):
             end_word, at = self.preposition(start, (self.ends,))
             prep, at2 = self.preposition(at if end_word else start, (self.year_preps,))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from .phrases import Found
 from .tokens import Token
 
 
-@dataclass(frozen=True)
-class MetricMention:
+class MetricMention(NamedTuple):
     """One metric phrase found in the text (tokens ``start:end``), resolved to its lexicon concept."""
 
     concept: str
@@ -26,8 +26,7 @@ class MetricMention:
     polarity: str = "higher"  # which way is good for it
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number read from the text (tokens ``start:end``), with its unit (`%`, a currency code, or None)."""
 
     value: float
@@ -37,8 +36,7 @@ class Quantity:
     raw: str
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """When the goal is due: the resolved last day, the words it came from and its tokens ``start:end``."""
 
     due: date
@@ -47,8 +45,7 @@ class Deadline:
     end: int
 
 
-@dataclass(frozen=True)
-class GoalContext:
+class GoalContext(NamedTuple):
     """What is known about a goal beyond its text: set when the goal is a stored KPI or part of a conversation."""
 
     stored: bool = False

@@ -12,11 +12,37 @@ from .conditions import CHECKS
 from .facts import GoalContext, GoalFacts
 from .reading import read_goal
 from .rewrite import better_goal
-from .ruleset import RuleSet, default_ruleset
+from .ruleset import Rule, RuleSet, default_ruleset
 
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _finding(rules: RuleSet, rule: Rule, lang: str, metric: str, level: str, better: str) -> Finding:
+    """A rule's finding in the goal's language with its metric, level and better metric filled in: the same few
+    combinations come back for goal after goal, so each is written once."""
+    key = (rule.id, lang, metric, level, better)
+    known = rules.findings.get(key)
+    if known is None:
+        if len(rules.findings) > 10_000:
+            rules.findings.clear()
+        known = rules.findings[key] = _write_finding(rule, lang, metric, level, better)
+    return known
+
+
+def _write_finding(rule: Rule, lang: str, metric: str, level: str, better: str) -> Finding:
+    def render(template: str) -> str:
+        return _sentence(template.format(metric=metric, level=level, better=better) if "{" in template else template)
+
+    return Finding(
+        rule.id,
+        rule.severity,
+        rule.title[lang],
+        render(rule.message[lang]),
+        render(rule.suggestion[lang]),
+        render(rule.rationale[lang]),
+    )
 
 
 def _smart(facts: GoalFacts) -> dict[str, bool | None]:
@@ -42,27 +68,12 @@ def assess(facts: GoalFacts, rules: RuleSet, original_text: str) -> Assessment:
     fired = [r for r in rules.rules if r.when(facts)]
     better = better_goal(facts, fired, rules)
     better_label = rules.concepts[better.metric].label[lang] if better.metric else "?"
-    fields = {
-        "metric": concept.label[lang] if concept else "?",
-        "level": str(metric.level) if metric and metric.level else "?",
-        "better": better_label,
-    }
-
-    def render(template: str) -> str:
-        """A rule text in sentence case, with the goal's metric, level and better metric filled in where it asks."""
-        return _sentence(template.format_map(fields) if "{" in template else template)
-
-    findings = tuple(
-        Finding(
-            r.id,
-            r.severity,
-            r.title[lang],
-            render(r.message[lang]),
-            render(r.suggestion[lang]),
-            render(r.rationale[lang]),
-        )
-        for r in fired
+    fields = (
+        concept.label[lang] if concept else "?",
+        str(metric.level) if metric and metric.level else "?",
+        better_label,
     )
+    findings = tuple(_finding(rules, r, lang, *fields) for r in fired)
     score = max(0, min(100, 100 - sum(PENALTY[f.severity] for f in findings)))
     note = None
     if better.replaces and better.because and better.metric:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .phrases import Node, PhraseError, PhraseIndex, atom_keys, parse
 from .vocabulary import Vocabulary
@@ -41,8 +41,7 @@ VOCABULARY_WEIGHT = 1.0  # languages.yml words
 LEXICON_WEIGHT = 0.5  # words of metric and cue phrases
 
 
-@dataclass(frozen=True)
-class Concept:
+class Concept(NamedTuple):
     id: str
     level: int | None
     stage: str | None

@@ -23,7 +23,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 ANY = "~"
 NUMBER = "#"
@@ -45,8 +45,7 @@ _WORD = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*\.?")
 _SYMBOLS = {"%", "/", "+", "-", ":", "$", "€", "£", "&", ".", ",", ">", "<", "=", "->", "→", "≥", "≤", "#"}
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A parsed item: kind is atom, seq, alt, opt, not or gap; ``value`` a key, a gap length or child nodes."""
 
     kind: str
@@ -213,8 +212,7 @@ def literal_weight(node: Node) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """One lexicon phrase: what it names (a concept or list name), in which language, how specific."""
 
     label: str
@@ -224,9 +222,8 @@ class Phrase:
     metric: bool  # a metric concept's phrase (else a cue list's)
 
 
-@dataclass(frozen=True)
-class Found:
-    """A phrase found in the tokens: tokens[start:end] matched it."""
+class Found(NamedTuple):
+    """A phrase found in the tokens: tokens[start:end] matched it. (A tuple: a text yields dozens of these.)"""
 
     start: int
     end: int
@@ -305,7 +302,8 @@ class _Automaton:
         return at
 
     def finish(self) -> None:
-        """Close every edge over epsilon moves: after it, a target list holds every state a move can end in."""
+        """Merge every state's moves over its epsilon moves: a state then stands for everything it reaches without
+        reading a token, and a move names only the states it moves to."""
         closed: list[tuple[int, ...]] = []
         for s in range(len(self.keys)):
             seen = {s}
@@ -318,26 +316,43 @@ class _Automaton:
             closed.append(tuple(seen))
 
         def close(targets: list[int]) -> tuple[int, ...]:
-            return tuple(dict.fromkeys(u for t in targets for u in closed[t]))
+            # A state's own tables below already cover what its epsilon moves reach, so a target list names only
+            # the states moved to, not their closures: smaller sets, fewer steps.
+            return tuple(dict.fromkeys(targets))
 
-        self.closed = closed
-        self.edges: list[dict[str, tuple[int, ...]]] = []
-        self.on_number: list[tuple[int, ...]] = []
-        self.on_word: list[tuple[int, ...]] = []
+        edges: dict[int, dict[str, tuple[int, ...]]] = {}
+        on_number: dict[int, tuple[int, ...]] = {}
+        on_word: dict[int, tuple[int, ...]] = {}
         for s in range(len(self.keys)):
             merged: dict[str, list[int]] = {}
             for u in closed[s]:
                 for key, targets in self.keys[u].items():
                     merged.setdefault(key, []).extend(targets)
-            self.edges.append({key: close(targets) for key, targets in merged.items()})
-            self.on_number.append(close([t for u in closed[s] for t in self.number[u]]))
-            self.on_word.append(close([t for u in closed[s] for t in self.word[u]]))
-        self.accepting = [tuple(p for u in closed[s] for p in self.accepts[u]) for s in range(len(self.keys))]
-        self.live = [bool(self.edges[s] or self.on_number[s] or self.on_word[s]) for s in range(len(self.keys))]
-        self.guarded = {s for s in range(len(self.keys)) if any(self.guards[u] for u in closed[s])}
+            if merged:
+                edges[s] = {key: close(targets) for key, targets in merged.items()}
+            number = close([t for u in closed[s] for t in self.number[u]])
+            word = close([t for u in closed[s] for t in self.word[u]])
+            if number:
+                on_number[s] = number
+            if word:
+                on_word[s] = word
+        # Kept sparse (most states have no moves of a kind) and without the building tables: this is what a
+        # cached rule set holds, and what loading it costs.
+        self.edges, self.on_number, self.on_word = edges, on_number, on_word
+        self.accepting = {
+            s: a for s in range(len(closed)) if (a := tuple(p for u in closed[s] for p in self.accepts[u]))
+        }
+        self.live = frozenset(edges) | frozenset(on_number) | frozenset(on_word)
+        self.guard_moves = {u: tuple(g) for u, g in enumerate(self.guards) if g}
+        self.guarded = frozenset(s for s in range(len(closed)) if any(u in self.guard_moves for u in closed[s]))
+        self.closed = {s: c for s, c in enumerate(closed) if len(c) > 1}
+        del self.keys, self.number, self.word, self.eps, self.accepts, self.guards
+
+    def closure(self, state: int) -> tuple[int, ...]:
+        return self.closed.get(state, (state,))
 
     def step(self, state: int, token: TokenLike) -> tuple[int, ...]:
-        edges = self.edges[state]
+        edges = self.edges.get(state)
         out: tuple[int, ...] = ()
         if edges:
             for key in token.keys:
@@ -345,26 +360,28 @@ class _Automaton:
                 if targets:
                     out += targets
         if token.kind == "num":
-            out += self.on_number[state]
+            out += self.on_number.get(state, ())
         elif token.kind == "word":
-            out += self.on_word[state]
+            out += self.on_word.get(state, ())
         return out
 
     def unguard(self, state: int, tokens: Sequence[TokenLike], j: int) -> tuple[int, ...]:
         """The states a guarded state also stands for at token ``j``: its guards' targets when the guarded phrase
         does not match there."""
         out: tuple[int, ...] = ()
-        for u in self.closed[state]:
-            for guard, guard_end, target in self.guards[u]:
+        for u in self.closure(state):
+            for guard, guard_end, target in self.guard_moves.get(u, ()):
                 if not self.matches_at(guard, guard_end, tokens, j):
-                    out += (target, *self.unguard(target, tokens, j)) if target in self.guarded else self.closed[target]
+                    out += (
+                        (target, *self.unguard(target, tokens, j)) if target in self.guarded else self.closure(target)
+                    )
         return out
 
     def matches_at(self, start: int, end: int, tokens: Sequence[TokenLike], j: int) -> bool:
         """Whether what is built from ``start`` to ``end`` matches at token ``j`` (for a guard)."""
-        states: tuple[int, ...] = self.closed[start]
+        states: tuple[int, ...] = self.closure(start)
         while states:
-            if any(end in self.closed[s] for s in states):
+            if any(end in self.closure(s) for s in states):
                 return True
             if j >= len(tokens):
                 return False
@@ -390,7 +407,7 @@ class _Deterministic:
         self.live: list[bool] = [False]
         self.guarded: list[bool] = [False]
         self.moves: dict[tuple[int, frozenset[str], str], int] = {}
-        self.root = self._intern(frozenset(auto.closed[root]))
+        self.root = self._intern(frozenset({root}))  # the root's tables merge every phrase's first moves
 
     def _intern(self, states: frozenset[int]) -> int:
         known = self.ids.get(states)
@@ -399,8 +416,8 @@ class _Deterministic:
         auto = self.auto
         with self.lock:
             self.sets.append(states)
-            self.accepts.append(tuple(dict.fromkeys(p for s in states for p in auto.accepting[s])))
-            self.live.append(any(auto.live[s] for s in states))
+            self.accepts.append(tuple(dict.fromkeys(p for s in states for p in auto.accepting.get(s, ()))))
+            self.live.append(any(s in auto.live for s in states))
             self.guarded.append(any(s in auto.guarded for s in states))
             self.ids[states] = number = len(self.sets) - 1
         return number
@@ -448,11 +465,11 @@ class PhraseIndex:
         self.__dict__.update(state)
         self._dfa = _Deterministic(self._auto, self._root)
 
-    def _all(self, tokens: Sequence[TokenLike]) -> list[tuple[int, int, int]]:
-        """(start, end, phrase) of every match, every possible end included: one automaton state per start that
-        is still alive, moved by each token."""
+    def _longest_ends(self, tokens: Sequence[TokenLike]) -> dict[tuple[int, int], int]:
+        """(start, phrase) -> the end of the longest match: one automaton state per start that is still alive,
+        moved by each token."""
         dfa = self._dfa
-        found: list[tuple[int, int, int]] = []
+        found: dict[tuple[int, int], int] = {}  # later ends overwrite earlier ones: the longest stays
         active: list[tuple[int, int]] = []  # (state, start token) of partial matches that can go on
         root = dfa.root
         for j, token in enumerate(tokens):
@@ -465,21 +482,16 @@ class PhraseIndex:
                 if dfa.guarded[state]:
                     state = dfa.unguard(state, tokens, j + 1)
                 for phrase in dfa.accepts[state]:
-                    found.append((start, j + 1, phrase))
+                    found[(start, phrase)] = j + 1
                 if dfa.live[state]:
                     active.append((state, start))
         return found
 
     def find(self, tokens: Sequence[TokenLike]) -> Matches:
         """Per start token, the longest match of each phrase."""
-        best: dict[tuple[int, int], int] = {}
-        for start, end, phrase in self._all(tokens):
-            key = (start, phrase)
-            if end > best.get(key, -1):
-                best[key] = end
         out: dict[int, list[Found]] = {}
         phrases = self.phrases
-        for (start, phrase), end in best.items():
+        for (start, phrase), end in self._longest_ends(tokens).items():
             out.setdefault(start, []).append(Found(start, end, phrases[phrase]))
         return Matches(out, len(tokens))
 

@@ -7,8 +7,8 @@ that callers can combine them with their own patterns ("we're at 120 today" afte
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .facts import MetricMention
 from .numbers import read_targets
@@ -16,8 +16,7 @@ from .reading import Reading
 from .ruleset import RuleSet
 
 
-@dataclass(frozen=True)
-class Dated:
+class Dated(NamedTuple):
     """A deadline phrase: its last day and its characters."""
 
     due: date
@@ -25,16 +24,14 @@ class Dated:
     end: int
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     value: float
     unit: str | None
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class NumbersRead:
+class NumbersRead(NamedTuple):
     target: Number | None = None
     baseline: Number | None = None
     relative_pct: float | None = None

@@ -97,8 +97,10 @@ def _clauses(tokens: Sequence[Token], cues: dict[str, list[Found]]) -> list[rang
 def goal_tokens(tokens: Sequence[Token], cues: dict[str, list[Found]]) -> frozenset[int]:
     """The tokens of the clauses that state the goal: a clause about what already happened ("sales fell last
     year") with no goal verb of its own is context, and its verbs and numbers are not the goal's."""
+    past = cues.get("past")
+    if not past:  # nothing said about the past: every clause states the goal
+        return frozenset(range(len(tokens)))
     clauses = _clauses(tokens, cues)
-    past = [f for f in cues.get("past", ())]
     verbs = [f for name in _DIRECTION_CUES for f in cues.get(name, ())]
 
     def inside(found: list[Found], clause: range) -> list[Found]:

@@ -8,9 +8,9 @@ invents a number. A text with no goal in it gets a goal to fill in, not an inven
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
+from typing import NamedTuple
 
 from .facts import GoalFacts, MetricMention
 from .ruleset import Rule, RuleSet
@@ -18,8 +18,7 @@ from .ruleset import Rule, RuleSet
 _SWITCHES = ("other-metric", "base-metric")
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     text: str
     metric: str | None  # the concept the better goal is about
     replaces: str | None = None  # the goal's own concept, when the better goal proposes another

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from .cache import load_or_build
 from .conditions import Condition, compile_condition
 from .facts import GoalContext
 from .lexicon import LANGUAGES, Concept, Lexicon, build_lexicon, localised, phrase_lists, read_lexicons
@@ -43,14 +44,12 @@ RULES_DIR_ENV = "KPI_ADVISOR_RULES_DIR"
 MESSAGE_FIELDS = {"metric", "level", "better"}
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     text: str
-    context: GoalContext = field(default_factory=GoalContext)
+    context: GoalContext = GoalContext()
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: str
     title: Mapping[str, str]
@@ -72,6 +71,7 @@ class RuleSet:
     rules: list[Rule]
     lexicon: Lexicon
     directories: list[Path] = field(default_factory=list)
+    findings: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)  # written findings (grader)
 
     @property
     def concepts(self) -> dict[str, Concept]:
@@ -216,7 +216,7 @@ def _split_dirs(value: str | None) -> list[Path]:
 
 @lru_cache(maxsize=8)
 def _cached(dirs: tuple[Path, ...]) -> RuleSet:
-    return load_ruleset(list(dirs))
+    return load_or_build([builtin_rules_dir(), *dirs], lambda all_dirs: load_ruleset(all_dirs[1:]))
 
 
 def default_ruleset(extra_dirs: list[Path] | None = None) -> RuleSet:

@@ -9,6 +9,7 @@ two in very long words, same first letter) with rapidfuzz. What a word stands fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .tokens import fold
 
@@ -17,8 +18,7 @@ _CACHE_LIMIT = 50_000
 _VARIANTS = {"å": ("a", "aa"), "æ": ("a", "ae"), "ø": ("o", "oe")}
 
 
-@dataclass(frozen=True)
-class WordInfo:
+class WordInfo(NamedTuple):
     keys: frozenset[str]
     read: str  # the word as the lexicon spells it (with its diacritics, typo corrected), else as written
     languages: dict[str, float]
@@ -82,6 +82,11 @@ class Vocabulary:
         self._min_stem = min((len(s) for s in [*self.stems, *self._folded_stems]), default=1)
         self._cache.clear()
         self._fuzzy = None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_cache"], state["_fuzzy"] = {}, None  # worked out again as words come
+        return state
 
     def known(self, text: str) -> bool:
         return text in self.words or text in self._folded_words

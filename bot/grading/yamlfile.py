@@ -11,11 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 PathKey = Sequence[str | int]
 
 
@@ -36,8 +31,10 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(path, None, f"cannot read the file ({exc})") from exc
+    import yaml  # here, not at the top: a cached rule set (cache.py) is loaded without reading any YAML
+
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -48,8 +45,10 @@ def load_yaml(path: Path) -> Any:
 
 def line_of(path: Path, key_path: PathKey) -> int | None:
     """The 1-based line of the node at `key_path` (or of its nearest existing parent)."""
+    import yaml
+
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Composer)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError):
         return None
     line = node.start_mark.line + 1 if node is not None else None
