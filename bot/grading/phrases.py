@@ -200,11 +200,17 @@ def atom_keys(node: Node) -> Iterable[str]:
         yield from atom_keys(child)
 
 
+# How firmly a kind of word pins down what was written: a whole word more than the start of one (a stem), the start
+# more than the end, the end more than a part anywhere inside ("avbestillingene" is a cancellation, not an order).
+_ANCHORED = {"w": 4, "p": 3, "s": 1, "c": 0}
+
+
 def literal_weight(node: Node) -> int:
-    """How much the phrase spells out: more literal text means a more specific phrase (breaks ties)."""
+    """How much the phrase spells out: more literal, more anchored text means a more specific phrase (breaks
+    ties between phrases that match the same words)."""
     if node.kind == "atom":
-        key = str(node.value)
-        return len(key) - 2 if ":" in key else 1
+        kind, _, text = str(node.value).partition(":")
+        return len(text) + _ANCHORED[kind] if text else 1
     if node.kind == "alt":
         return min(literal_weight(c) for c in node.children)
     if node.kind == "seq":

@@ -74,10 +74,18 @@ def _spoken(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
     if metric.language != facts.language or metric.end <= metric.start:
         return rules.concepts[metric.concept].label[facts.language]
     abbreviations = rules.lexicon.abbreviations
+
+    def spelled(word: str) -> str:
+        if word in abbreviations:
+            return abbreviations[word]
+        if word.endswith("s") and word[:-1] in abbreviations:  # "mqls"
+            return abbreviations[word[:-1]] + "s"
+        return word
+
     tokens = facts.tokens[metric.start : metric.end]
-    parts = [abbreviations.get(tokens[0].read, tokens[0].read)]
+    parts = [spelled(tokens[0].read)]
     for before, token in pairwise(tokens):
-        parts.append(facts.text[before.end : token.start] + abbreviations.get(token.read, token.read))
+        parts.append(facts.text[before.end : token.start] + spelled(token.read))
     return "".join(parts)
 
 
