@@ -31,12 +31,13 @@ READER_LISTS = {
     "numbers": (
         *("from", "to", "baseline-before", "baseline-after", "baseline-after-direct", "target-before"),
         "relative-before",
-        *("change-after", "not-target-before", "not-target-after", "times", "approximately"),
+        *("change-after", "not-target-before", "not-target-after", "duration-after", "times", "approximately"),
     ),
 }
 DATE_PHRASES = ("this-year", "next-year", "this-quarter", "next-quarter", "this-month", "next-month", "this-week")
 DATE_PHRASES += ("next-week", "first-half", "second-half")
 PERIODS = ("day", "week", "month", "quarter", "year")
+NOT_A_METRIC = ""  # the label of the not-metrics phrases: they win the words they match, and name nothing
 VOCABULARY_WEIGHT = 1.0  # languages.yml words
 LEXICON_WEIGHT = 0.5  # words of metric and cue phrases
 
@@ -219,6 +220,7 @@ class _Collector:
         self.numbers = NumberWords()
         self.dates = DateWords()
         self.abbreviations: dict[str, str] = {}
+        self.not_metrics: dict[str, list[Node]] = {}
         self.money_metric_path = Path()
 
     def metrics(self, path: Path, data: Any) -> None:
@@ -227,6 +229,8 @@ class _Collector:
         for cid, spec in concepts.items():
             parsed, terms = _concept(path, str(cid), spec)
             self.concepts[str(cid)] = (parsed, terms, path)
+        if "not-metrics" in data:
+            self.not_metrics.update(phrase_lists(path, ["not-metrics"], data["not-metrics"], every_language=False))
         abbreviations = data.get("abbreviations", [])
         if not isinstance(abbreviations, list) or not all(isinstance(a, str) for a in abbreviations):
             raise fail(path, ["abbreviations"], "abbreviations is a list of words as they are written (ROAS)")
@@ -393,6 +397,8 @@ def build_lexicon(collected: _Collector, extra_lists: dict[str, dict[str, list[N
     for cid, (_, terms, _) in collected.concepts.items():
         for lang, nodes in terms.items():
             metric_phrases += [(cid, lang, node) for node in nodes]
+    for lang, nodes in collected.not_metrics.items():
+        metric_phrases += [(NOT_A_METRIC, lang, node) for node in nodes]
     cue_phrases = [
         (name, lang, node)
         for name, lists in [*((n, s) for n, (s, _) in collected.lists.items()), *extra_lists.items()]

@@ -49,7 +49,8 @@ def strip_slack_markup(text: str) -> tuple[str, tuple[str, ...]]:
     if "<" in text:
         mentions = tuple(m.group(1) for m in markup.USER.finditer(text))
         text = markup.USER.sub(" ", text)
-        for pattern in (markup.CHANNEL, markup.LINK, markup.DATE, markup.SUBTEAM):
+        text = markup.CHANNEL.sub(" ", text)  # a channel's name is how the workspace is organised, not the goal
+        for pattern in (markup.LINK, markup.DATE, markup.SUBTEAM):
             text = pattern.sub(_label, text)
         text = markup.ANY_SPECIAL.sub(" ", text)  # broadcasts (<!channel>) say nothing about the goal
     if "&" in text:

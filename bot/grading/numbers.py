@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -121,7 +121,12 @@ class _Cues:
 
 
 def read_targets(
-    tokens: Sequence[Token], found: dict[str, list[Found]], numbers: list[Quantity], goal: range
+    tokens: Sequence[Token],
+    found: dict[str, list[Found]],
+    numbers: list[Quantity],
+    goal: Container[int],
+    *,
+    durations: bool = False,
 ) -> Targets:
     """Target, baseline and relative change. Only numbers inside ``goal`` (the clause that states the goal) can be
     the target or the change; a stated baseline counts wherever it is."""
@@ -165,7 +170,7 @@ def read_targets(
                 break
     result.multiplier = _multiplier(tokens, found, in_goal, goal, used)
     if result.target is None and result.relative_pct is None:
-        result.target = _target(tokens, cues, in_goal, used)
+        result.target = _target(cues, in_goal, used, durations)
     return result
 
 
@@ -190,14 +195,16 @@ def _multiplier(
     return None
 
 
-def _target(tokens: Sequence[Token], cues: _Cues, in_goal: list[Quantity], used: set[int]) -> Quantity | None:
+def _target(cues: _Cues, in_goal: list[Quantity], used: set[int], durations: bool) -> Quantity | None:
     """The goal's number: one with a target cue before it ("to 35", "minst 40"), else the first one that is not a
-    frequency, a rank or a duration."""
+    frequency, a rank or (unless the metric is a time) a duration."""
     candidates = []
     for q in in_goal:
         if q.start in used or cues.ends_at("not-target-before", q.start):
             continue
         if cues.starts_at("not-target-after", q.end) and q.value <= 20:
+            continue
+        if not durations and cues.starts_at("duration-after", q.end) and q.value <= 20:
             continue
         candidates.append((0 if cues.ends_at("target-before", q.start) else 1, q.start, q))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None

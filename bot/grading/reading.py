@@ -15,7 +15,7 @@ from itertools import pairwise
 from .dates import find_deadlines, find_period
 from .facts import Deadline, GoalContext, GoalFacts, MetricMention, Quantity
 from .language import language_scores, pick_language
-from .lexicon import LANGUAGES, Lexicon
+from .lexicon import LANGUAGES, NOT_A_METRIC, Lexicon
 from .normalise import MAX_INPUT_CHARS, normalise
 from .numbers import Targets, quantities, read_targets
 from .phrases import Found
@@ -24,6 +24,7 @@ from .tokens import Token, reading_text, tokenise
 LONG_MESSAGE_CHARS = 500  # longer than this, only the sentences that state the goal are graded
 _SENTENCE_END = frozenset({".", "!", "?", ";"})
 _CLAUSE_MARKS = frozenset({"-", "–", "—", ":"})  # standalone: "Sales fell last year - grow them by 10 %"
+_COMMA = ","
 _DIRECTION_CUES = ("increase", "reach", "decrease", "improve")
 
 
@@ -48,7 +49,11 @@ class Reading:
     def metrics(self) -> list[MetricMention]:
         """Metric phrases of the text's language; when it names none, of any language (a word of one language
         can be a different word in another: "order" is English for "in order to")."""
-        found_all = self.matches.metrics(only=self.language) or self.matches.metrics(prefer=self.language)
+
+        def named(found: list[Found]) -> list[Found]:
+            return [f for f in found if f.label != NOT_A_METRIC]
+
+        found_all = named(self.matches.metrics(only=self.language)) or named(self.matches.metrics(prefer=self.language))
         out = []
         for found in found_all:
             c = self.lexicon.concepts[found.label]
@@ -80,10 +85,11 @@ class Reading:
 
 
 def _clauses(tokens: Sequence[Token], cues: dict[str, list[Found]]) -> list[range]:
-    """Clauses split at sentence ends and at words that start a new clause ("so", "så", "but")."""
+    """Clauses split at sentence ends, commas and words that start a new clause ("so", "så", "but"). They only
+    serve to tell the context apart, so a comma inside a goal ("per month, up from 60") does no harm."""
     starts = {0}
     for i, t in enumerate(tokens):
-        if t.kind == "sym" and t.text in _SENTENCE_END:
+        if t.kind == "sym" and (t.text in _SENTENCE_END or t.text == _COMMA):
             starts.add(i + 1)
         elif t.kind == "sym" and t.text in _CLAUSE_MARKS and 0 < i < len(tokens) - 1:
             standalone = tokens[i - 1].end < t.start and t.end < tokens[i + 1].start
@@ -139,7 +145,8 @@ def _direction(facts: GoalFacts, numbers: Targets, polarity: str | None, taken: 
             if f.start in facts.goal and f.start not in taken and f.start not in past_tokens:
                 said.append((f.start, -(f.end - f.start), name))
     better = "decrease" if polarity == "lower" else "increase"
-    verb = min(said)[2] if said else None
+    strong = [s for s in said if s[2] != "reach"]  # "get the wait under 2 hours": "under" says more than "get"
+    verb = min(strong or said)[2] if said else None
     if verb == "improve":
         verb = better
     elif verb == "reach":
@@ -147,6 +154,19 @@ def _direction(facts: GoalFacts, numbers: Targets, polarity: str | None, taken: 
     if numbers.direction and verb and numbers.direction != verb and numbers.baseline is not None:
         return numbers.direction  # "from 8 % to 5 %" says more than a loose verb
     return verb or numbers.direction or (better if polarity else None)
+
+
+def _counted(
+    metric: MetricMention | None, mentions: list[MetricMention], target: Quantity | None
+) -> MetricMention | None:
+    """The metric the target counts, when it is named right after the number and is as close to the sale as the
+    first metric: "öka salget till 1 800 ordrer" is about orders."""
+    if target is None:
+        return None
+    after = next((m for m in mentions if target.end <= m.start <= target.end + 1), None)
+    if after is None or metric is None or after is metric or after.level is None:
+        return None
+    return after if (metric.level or 0) <= after.level and "cost" not in metric.tags else None
 
 
 def _platform(tokens: Sequence[Token], platforms: list[str], goal: frozenset[int]) -> str | None:
@@ -226,7 +246,9 @@ def read_goal(
     # A number inside a cost's own words ("cost per 1,000 impressions") is part of its name, not a target.
     named = {i for m in mentions_found if "cost" in m.tags for i in range(m.start, m.end) if r.tokens[i].kind == "num"}
     numbers = r.quantities(in_deadline | named)
-    targets = read_targets(r.tokens, r.cues, numbers, goal)
+    durations = metric is not None and "time" in metric.tags
+    targets = read_targets(r.tokens, r.cues, numbers, goal, durations=durations)
+    metric = _counted(metric, mentions_found, targets.target) or metric
     in_goal = [d for d in deadlines if d.start in goal] or deadlines
     facts = GoalFacts(
         text=plain,

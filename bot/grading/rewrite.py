@@ -86,7 +86,12 @@ def _spoken(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
     parts = [spelled(tokens[0].read)]
     for before, token in pairwise(tokens):
         parts.append(facts.text[before.end : token.start] + spelled(token.read))
-    return "".join(parts)
+    said = "".join(parts)
+    label = rules.concepts[metric.concept].label[facts.language]
+    named = label[label.rfind("(") + 1 : -1] if label.endswith(")") else ""  # "kostnad per ny kund (CAC)"
+    if named and "," not in named and named.lower() not in said.lower():
+        said += f" ({named})"  # the name people will look it up by, beside their own words
+    return said
 
 
 def better_goal(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> Rewrite:

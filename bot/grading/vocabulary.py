@@ -153,7 +153,7 @@ class Vocabulary:
                 if len(word) >= FUZZY_MIN_LENGTH - 1 and word.isalpha():
                     index.setdefault(fold(word)[0], ([], {}))[0].append(word)
             for stem in self.stems:
-                if len(stem) >= 5:
+                if len(stem) >= 7:  # a shorter stem with one letter changed is too often another word (optici…)
                     index.setdefault(fold(stem)[0], ([], {}))[1].setdefault(len(stem), []).append(stem)
             self._fuzzy = index
             self._long_parts = [p for p in self.parts if len(p) >= 6 and p.isalpha()]

@@ -75,7 +75,9 @@ def test_another_metric_is_only_proposed_when_a_finding_asks_and_it_says_why():
     assert "call" in a.better_goal and a.better_goal_note and "form submissions" in a.better_goal_note
     kept = grade_goal("Grow online sales from 120 to 150 orders per month by Q3 2027", today=DAY)
     assert kept.better_replaces is None and kept.better_goal_note is None
-    assert kept.better_goal.startswith("Increase online sales from 120 to 150 per month")
+    assert kept.better_goal.startswith("Increase orders from 120 to 150 per month")  # what the numbers count
+    sales = grade_goal("Öka försäljningen i webbutiken med 15 % till och med december 2027", today=DAY)
+    assert sales.better_goal.startswith("Öka försäljningen från [dagens värde] till [dagens värde +15 %]")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from bot.grading.normalise import MAX_INPUT_CHARS, normalise
     ("raw", "plain"),
     [
         ("Get <@U123ABC> 40 bookings", "get 40 bookings"),
-        ("Post in <#C42|marketing> daily", "post in marketing daily"),
+        ("Post in <#C42|marketing> daily", "post in daily"),
         ("Sell via <https://shop.example.com|our shop>", "sell via our shop"),
         ("Visit <https://example.com>", "visit"),
         (":rocket: *More* _sales_ ~now~", "more sales now"),
