@@ -154,3 +154,17 @@ def test_finding_size_estimate_is_exactly_the_encoded_size(text: str) -> None:
     from bot.slack.blocks.check import _chars, _section_chars
 
     assert _section_chars(text) == _chars([{"type": "section", "text": mrkdwn(text)}])
+
+
+def test_the_check_says_which_metric_the_better_goal_proposes_instead_and_why():
+    a = grade_goal("Få 40 ifyllda kontaktformulär i månaden senast i maj", today=date(2026, 11, 29))
+    texts = " ".join(text for _, text in _texts(build_check_result(a)))
+    assert "förfrågningar" in texts and "i stället för ifyllda formulär" in texts
+
+
+def test_the_check_says_when_a_long_message_was_graded_on_its_goal_sentences():
+    filler = "Vi hade en bra vecka i butiken och pratade om skyltfönstret och vädret. " * 40
+    a = grade_goal(filler + "Målet är 40 nya medlemmar i månaden senast i juni.", today=date(2026, 11, 29))
+    texts = " ".join(text for _, text in _texts(build_check_result(a)))
+    assert a.metric == "new-customers" and "tecken av meddelandet utelämnades" in texts
+    assert "utelämnades" in " ".join(text for _, text in _texts(build_coach_reply(a)))

@@ -118,6 +118,7 @@ def build_check_result(a: Assessment, *, with_actions: bool = True, shared_by: s
             "type": "section",
             "text": mrkdwn(f"*{t(lang, 'check.better')}*\n{echo_mrkdwn(a.better_goal, 1500)}"),
         },
+        *better_goal_notes(a),
     ]
     if shared_by:
         tail.append({"type": "context", "elements": [mrkdwn(t(lang, "check.shared_by", user=shared_by))]})
@@ -155,6 +156,15 @@ def build_check_result(a: Assessment, *, with_actions: bool = True, shared_by: s
     return blocks + findings + tail
 
 
+def better_goal_notes(a: Assessment) -> list[dict]:
+    """Under the better goal: which metric it proposes instead and why, and that a long message was graded on the
+    sentences that state the goal."""
+    notes = [echo_mrkdwn(a.better_goal_note, 500)] if a.better_goal_note else []
+    if a.left_out_chars:
+        notes.append(t(a.language, "check.left_out", count=a.left_out_chars))
+    return [{"type": "context", "elements": [mrkdwn(note)]} for note in notes]
+
+
 def build_why(a: Assessment) -> list[dict]:
     """The rationale behind each finding, for the "Why?" button."""
     lang = a.language
@@ -184,7 +194,7 @@ def build_coach_reply(a: Assessment) -> list[dict]:
         blocks.append({"type": "section", "text": mrkdwn(truncate(question, FINDING_TEXT_MAX))})
     better = f"*{t(lang, 'check.better')}*\n{echo_mrkdwn(a.better_goal, 1500)}"
     blocks.append({"type": "section", "text": mrkdwn(better)})
-    return blocks
+    return blocks + better_goal_notes(a)
 
 
 def fallback_text(a: Assessment) -> str:
