@@ -97,14 +97,9 @@ class _Reader:
         self.text, self.spans, self.words, self.today = text, spans, words, today
         self.found: list[_Found] = []
         preps = words.prepositions
-        self.by = preps.get("by", ())
-        self.before_words = preps.get("before", ())
-        self.ends = preps.get("end", ())
-        self.within = preps.get("within", ())
-        self.in_ = preps.get("in", ())
-        self.articles = frozenset(preps.get("article", ()))
-        self.coming = preps.get("coming", ())
-        self.year_preps = preps.get("year", ())
+        self.by, self.before_words, self.ends = preps.get("by", ()), preps.get("before", ()), preps.get("end", ())
+        self.within, self.in_, self.coming = preps.get("within", ()), preps.get("in", ()), preps.get("coming", ())
+        self.year_preps, self.articles = preps.get("year", ()), preps.get("article", ())
 
     def add(self, start: int, end: int, due: date | None) -> None:
         if due is not None:

@@ -47,27 +47,40 @@ class Token:
 
 
 class WordIndex(Protocol):
+    literal_numbers: frozenset[str]
+
     def word(self, text: str) -> WordInfo: ...
 
 
+_NONE: frozenset[str] = frozenset()
+_SYMBOL_KEYS: dict[str, frozenset[str]] = {}
+
+
 def tokenise(text: str, index: WordIndex) -> list[Token]:
-    """Tokens of lower-cased, normalised text. A hyphen between two letters joins a word and is not a token."""
+    """Tokens of lower-cased, normalised text. A hyphen between two letters joins a word and is not a token.
+
+    A number's only key is its digits when a phrase spells them out ("24 / 7"); every other number shares one empty
+    key set, so the phrase automaton remembers one move for all of them."""
     out: list[Token] = []
+    word, literal_numbers = index.word, index.literal_numbers
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "sym"
+        kind = m.lastgroup
         raw = m.group()
         start, end = m.span()
         if kind == "word":
-            info = index.word(raw)
+            info = word(raw)
             out.append(
                 Token("word", raw, start, end, info.keys, info.read, info.languages, info.corrected, info.folded)
             )
         elif kind == "num":
-            out.append(Token("num", raw, start, end, frozenset({"w:" + raw}), raw))
+            out.append(Token("num", raw, start, end, frozenset({"w:" + raw}) if raw in literal_numbers else _NONE, raw))
         else:
             if raw == "-" and start > 0 and end < len(text) and text[start - 1].isalpha() and text[end].isalpha():
                 continue
-            out.append(Token("sym", raw, start, end, frozenset({"w:" + raw}), raw))
+            keys = _SYMBOL_KEYS.get(raw)
+            if keys is None:
+                keys = _SYMBOL_KEYS[raw] = frozenset({"w:" + raw}) if len(_SYMBOL_KEYS) < 1000 else frozenset()
+            out.append(Token("sym", raw, start, end, keys, raw))
     return out
 
 

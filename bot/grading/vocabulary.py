@@ -55,6 +55,7 @@ class Vocabulary:
     _cache: dict[str, WordInfo] = field(default_factory=dict)
     _fuzzy: dict[str, tuple[list[str], dict[int, list[str]]]] | None = None
     _long_parts: list[str] = field(default_factory=list)
+    literal_numbers: frozenset[str] = frozenset()  # numbers a phrase spells out
 
     def add(self, key: str, language: str | None, weight: float) -> None:
         """Record a lexicon key (w:word, p:stem, s:tail, c:part) and the language it is evidence of."""
@@ -80,6 +81,7 @@ class Vocabulary:
             ("c", part, fold(part)) for part in self.parts
         ]
         self._min_stem = min((len(s) for s in [*self.stems, *self._folded_stems]), default=1)
+        self.literal_numbers = frozenset(w for w in self.words if w.isdigit())
         self._cache.clear()
         self._fuzzy = None
 

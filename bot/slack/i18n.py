@@ -33,7 +33,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "check.better": "A better goal",
         "check.more_findings": "…and {count} more.",
         "check.truncated": "(shortened: your goal was {count} characters)",
-        "check.left_out": "Only the sentences that state the goal were graded ({count} characters of the message left out).",
+        "check.left_out": (
+            "Only the sentences that state the goal were graded ({count} characters of the message left out)."
+        ),
         "check.share": "Share in channel",
         "check.save": "Save as KPI",
         "check.why": "Why?",
