@@ -104,7 +104,9 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
         # The response goes out as soon as a listener returns (no 10 ms ack polling); listeners put everything
         # slow behind the ack with BotContext.after_ack.
         "process_before_response": True,
-        "request_verification_enabled": not settings.socket_mode,
+        # Over HTTP the gate (bot.slack.gate) verifies every request before dispatching it; Bolt's own check would
+        # repeat it and, on failure, log the unsigned body in full. Socket Mode needs no signature.
+        "request_verification_enabled": False,
         # Middleware for features we do not use (workflow functions, AI assistant threads): less work per request.
         "attaching_function_token_enabled": False,
         "attaching_conversation_kwargs_enabled": False,
