@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from bot.slack.context import BotContext
+from bot.slack.context import BotContext, log_failure
 from bot.slack.listeners import register_listeners
 
 log = logging.getLogger(__name__)
@@ -127,9 +127,7 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
 
     @app.error
     async def log_error(error: Exception, body: dict) -> None:
-        log.error(
-            "unhandled error in a listener (%s): %s", body.get("type") or body.get("command"), error, exc_info=error
-        )
+        log_failure(log, f"a listener for {body.get('type') or body.get('command')}", error)
 
     return app
 

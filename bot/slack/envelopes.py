@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, TypeAdapter, ValidationError
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -42,6 +42,11 @@ class UnsupportedContentType(BadBody):
     status = 415
 
 
+# Slack's ids (T…, U…, W…, C…, D…, G…, E…, B…) are upper-case letters and digits; the store keeps them in
+# 32-character columns, so a longer or stranger one is refused here rather than by PostgreSQL after the ack.
+SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,32}$")]
+
+
 class _Shape(BaseModel):
     """Fields are checked for type only where declared; Slack adds fields all the time, so extras are allowed."""
 
@@ -49,24 +54,24 @@ class _Shape(BaseModel):
 
 
 class _Ref(_Shape):
-    id: str | None = None
-    team_id: str | None = None
-    enterprise_id: str | None = None
+    id: SlackId | None = None
+    team_id: SlackId | None = None
+    enterprise_id: SlackId | None = None
 
 
 class _Authorization(_Shape):
-    team_id: str | None = None
-    user_id: str | None = None
-    enterprise_id: str | None = None
+    team_id: SlackId | None = None
+    user_id: SlackId | None = None
+    enterprise_id: SlackId | None = None
     is_enterprise_install: bool | None = None
 
 
 class _View(_Shape):
-    id: str | None = None
+    id: SlackId | None = None
     callback_id: str | None = None
     private_metadata: str | None = None
-    team_id: str | None = None
-    app_installed_team_id: str | None = None
+    team_id: SlackId | None = None
+    app_installed_team_id: SlackId | None = None
 
 
 class _State(_Shape):
@@ -85,8 +90,8 @@ class _Action(_Shape):
 
 class _Event(_Shape):
     type: str
-    user: str | _Ref | None = None
-    channel: str | _Ref | None = None
+    user: SlackId | _Ref | None = None
+    channel: SlackId | _Ref | None = None
     channel_type: str | None = None
     text: str | None = None
     ts: str | None = None
@@ -95,23 +100,23 @@ class _Event(_Shape):
     subtype: str | None = None
     bot_id: str | None = None
     tab: str | None = None
-    team: str | None = None
-    user_team: str | None = None
+    team: SlackId | None = None
+    user_team: SlackId | None = None
 
 
 class _Envelope(_Shape):
     """What Bolt's context extraction and matchers read in every JSON body (events and interactions)."""
 
     type: str
-    team: str | _Ref | None = None
-    user: str | _Ref | None = None
-    channel: str | _Ref | None = None
-    enterprise: str | _Ref | None = None
+    team: SlackId | _Ref | None = None
+    user: SlackId | _Ref | None = None
+    channel: SlackId | _Ref | None = None
+    enterprise: SlackId | _Ref | None = None
     authorizations: list[_Authorization] | None = None
-    team_id: str | None = None
-    user_id: str | None = None
-    channel_id: str | None = None
-    enterprise_id: str | None = None
+    team_id: SlackId | None = None
+    user_id: SlackId | None = None
+    channel_id: SlackId | None = None
+    enterprise_id: SlackId | None = None
     is_enterprise_install: bool | None = None
     is_ext_shared_channel: bool | None = None
     event: _Event | None = None
@@ -140,6 +145,7 @@ class _EventCallback(_Envelope):
 class _BlockActions(_Envelope):
     type: Literal["block_actions"]
     actions: list[_Action] = Field(min_length=1)
+    trigger_id: str
 
 
 class _ViewSubmission(_Envelope):
@@ -161,10 +167,10 @@ class _OtherJson(_Envelope):
 class _SlashCommand(_Shape):
     command: str
     text: str = ""
-    team_id: str
-    user_id: str
+    team_id: SlackId
+    user_id: SlackId
     trigger_id: str
-    channel_id: str | None = None
+    channel_id: SlackId | None = None
     response_url: str | None = None
 
 
@@ -177,7 +183,7 @@ def _kind(body: Any) -> str:
 
 
 # Parts of a pydantic error location that name a union member rather than a field.
-_NOT_A_FIELD = (*_KINDS, "other", "str")
+_NOT_A_FIELD = (*_KINDS, "other", "str", "constrained-str")
 _JSON_BODY: TypeAdapter[Any] = TypeAdapter(
     Annotated[
         Annotated[_UrlVerification, Tag("url_verification")]
@@ -234,11 +240,16 @@ def _checked(shape: TypeAdapter[Any], body: dict[str, Any], json_text: str | Non
     try:
         shape.validate_python(body)
     except ValidationError as error:
-        first = error.errors(include_url=False, include_input=False, include_context=False)[0]
+        # The deepest error names the field best: for "team": {"id": …} it is team.id, not the str alternative.
+        first = max(error.errors(include_url=False, include_input=False, include_context=False), key=_depth)
         where = ".".join(str(part) for part in first["loc"] if part not in _NOT_A_FIELD and str(part)[:1] != "_")
         raise BadBody(f"{where or 'body'}: {first['msg']}") from None
     kind = "command" if shape is _FORM_BODY else _kind(body)
     return SlackBody(kind, body, json_text)
+
+
+def _depth(error: Any) -> int:
+    return len(error["loc"])
 
 
 def _json_object(text: str) -> dict[str, Any]:

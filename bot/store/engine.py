@@ -24,6 +24,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     instead of failing with "database is locked" when a read transaction later tries to write.
     """
     url = normalise_database_url(url)
+    # An error's text must not quote what people typed: it reaches the log.
+    kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
         engine = create_engine(url, connect_args=connect_args, **kwargs)

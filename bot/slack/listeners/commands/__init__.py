@@ -40,7 +40,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
 from bot.slack.blocks.review import build_review
-from bot.slack.context import ACK_BUDGET_SECONDS, BotContext
+from bot.slack.context import ACK_BUDGET_SECONDS, BotContext, log_failure
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
 from bot.slack.owners import learn_owner_timezone_later
@@ -84,8 +84,8 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                 await ack(response_type="ephemeral", text=t(lang, "error.slow"))
                 bot.after_ack(_late_reply(task, respond, lang), f"/kpi {parsed.name}")
                 return
-            except Exception:
-                log.exception("/kpi %s failed", parsed.name)
+            except Exception as error:
+                log_failure(log, f"/kpi {parsed.name}", error)
                 reply = _notice(t(lang, "error.failed"))
             await answer(reply)
 
@@ -134,8 +134,8 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                 detected = grade_goal(parsed.rest).language if len(words) >= 3 else None
                 lang = pick_language(detected, lang)
                 await answer(_notice(t(lang, "error.unknown_command", word=echo_mrkdwn(parsed.word, 40))))
-        except Exception:
-            log.exception("/kpi %s failed", parsed.name)
+        except Exception as error:
+            log_failure(log, f"/kpi {parsed.name}", error)
             if ack.response is None:
                 await answer(_notice(t(lang, "error.failed")))
             else:
@@ -148,8 +148,8 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
 async def _late_reply(task: Any, respond: AsyncRespond, lang: str) -> None:
     try:
         reply = await task
-    except Exception:
-        log.exception("a slow /kpi command failed")
+    except Exception as error:
+        log_failure(log, "a slow /kpi command", error)
         reply = _notice(t(lang, "error.failed"))
     await respond(response_type="ephemeral", replace_original=False, blocks=reply[0], text=reply[1])
 
