@@ -45,6 +45,8 @@ class UnsupportedContentType(BadBody):
 # Slack's ids (T…, U…, W…, C…, D…, G…, E…, B…) are upper-case letters and digits; the store keeps them in
 # 32-character columns, so a longer or stranger one is refused here rather than by PostgreSQL after the ack.
 SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,32}$")]
+# Where answers go after the ack: a URL, or every later respond() fails with no word to the person.
+ResponseUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+/\S*$")]
 
 
 class _Shape(BaseModel):
@@ -79,8 +81,13 @@ class _State(_Shape):
 
 
 class _SubmittedView(_View):
+    type: str
     callback_id: str
     state: _State
+
+
+class _ResponseUrl(_Shape):
+    response_url: ResponseUrl
 
 
 class _Action(_Shape):
@@ -102,6 +109,8 @@ class _Event(_Shape):
     tab: str | None = None
     team: SlackId | None = None
     user_team: SlackId | None = None
+    message: dict[str, Any] | None = None
+    previous_message: dict[str, Any] | None = None
 
 
 class _Envelope(_Shape):
@@ -124,11 +133,14 @@ class _Envelope(_Shape):
     message: dict[str, Any] | None = None
     container: dict[str, Any] | None = None
     trigger_id: str | None = None
-    response_url: str | None = None
-    response_urls: list[dict[str, Any]] | None = None
+    response_url: ResponseUrl | None = None
+    response_urls: list[_ResponseUrl] | None = None
     thread_ts: str | None = None
     callback_id: str | None = None
     actions: list[_Action] | None = None
+    # Bolt takes any body with a "command" key for a slash command, whatever its type.
+    command: str | None = None
+    text: str | None = None
 
 
 class _UrlVerification(_Envelope):
@@ -158,6 +170,15 @@ class _ViewClosed(_Envelope):
     view: _View
 
 
+class _BlockSuggestion(_Envelope):
+    """Options for a select menu: Bolt names the action id and the typed value in its warning when unhandled."""
+
+    type: Literal["block_suggestion"]
+    action_id: str
+    block_id: str | None = None
+    value: str | None = None
+
+
 class _OtherJson(_Envelope):
     """Request types the app has no listener for (shortcuts, app_rate_limited…): Bolt answers them 404."""
 
@@ -171,10 +192,10 @@ class _SlashCommand(_Shape):
     user_id: SlackId
     trigger_id: str
     channel_id: SlackId | None = None
-    response_url: str | None = None
+    response_url: ResponseUrl | None = None
 
 
-_KINDS = ("url_verification", "event_callback", "block_actions", "view_submission", "view_closed")
+_KINDS = ("url_verification", "event_callback", "block_actions", "view_submission", "view_closed", "block_suggestion")
 
 
 def _kind(body: Any) -> str:
@@ -191,6 +212,7 @@ _JSON_BODY: TypeAdapter[Any] = TypeAdapter(
         | Annotated[_BlockActions, Tag("block_actions")]
         | Annotated[_ViewSubmission, Tag("view_submission")]
         | Annotated[_ViewClosed, Tag("view_closed")]
+        | Annotated[_BlockSuggestion, Tag("block_suggestion")]
         | Annotated[_OtherJson, Tag("other")],
         Discriminator(_kind),
     ]
