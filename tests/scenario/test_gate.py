@@ -68,7 +68,11 @@ def test_unsigned_or_malformed_requests_get_a_4xx_and_nothing_runs(
         (b"text=hi", FORM, "command"),
         (b"a=b", "text/plain", "content type"),
         (b"[" * 50_000, "application/json", "nested too deeply"),
-        (interaction_body({**view_submission_payload("kpi_add", {}), "view": {"callback_id": "kpi_add"}}), FORM, ""),
+        (
+            interaction_body({**view_submission_payload("kpi_add", {}), "view": {"type": "modal", "callback_id": "x"}}),
+            FORM,
+            "",
+        ),
     ],
 )
 def test_signed_bodies_that_are_not_slack_requests_get_a_400_naming_the_problem(
