@@ -25,6 +25,7 @@ from bot.slack.gate import SlackGate
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+HEALTH_TIMEOUT_SECONDS = 1.0  # load balancers wait a few seconds; answer well within that
 log = logging.getLogger(__name__)
 
 
@@ -43,6 +44,29 @@ class _EventsFirst:
             await self.rest(scope, receive, send)
 
 
+class HealthProbe:
+    """`/healthz`'s database check: a write (``database_ready``), answered within ``timeout`` seconds.
+
+    A paused PostgreSQL (SIGSTOP) never answers and a thread cannot be cancelled, so at most one probe runs at a
+    time: while it hangs, every health check answers 503 at once instead of piling up threads that the listeners'
+    database work (``asyncio.to_thread``) needs too.
+    """
+
+    def __init__(self, engine: Engine, timeout: float = HEALTH_TIMEOUT_SECONDS) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        self._running: asyncio.Future[bool] | None = None
+
+    async def ready(self) -> bool:
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(asyncio.to_thread(database_ready, self.engine))
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._running), self.timeout)
+        except TimeoutError:
+            log.warning("the database did not answer the health check within %s s", self.timeout)
+            return False
+
+
 def create_web_app(
     app: AsyncApp, engine: Engine, *, signing_secret: str, lifespan: Lifespan[Starlette] | None = None
 ) -> ASGIApp:
@@ -53,8 +77,10 @@ def create_web_app(
     async def oauth_page(request: Request) -> Response:
         return await handler.handle(request)
 
+    probe = HealthProbe(engine)
+
     async def healthz(_: Request) -> Response:
-        ready = await asyncio.to_thread(database_ready, engine)
+        ready = await probe.ready()
         return JSONResponse({"database": "ok" if ready else "unreachable"}, status_code=200 if ready else 503)
 
     routes = [Route(HEALTH_PATH, healthz, methods=["GET"])]
