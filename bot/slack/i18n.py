@@ -230,6 +230,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "a weekday and a time may follow: `/kpi cadence 3 weekly tue 10:00`.",
         "pause.done": "No check-ins for *#{number}* {name} until {until} (inclusive).",
         "pause.usage": "Write e.g. `/kpi pause 3 until 2027-01-07`.",
+        "pause.past": "{until} has already passed: pause until today or a later day, "
+        "e.g. `/kpi pause 3 until {example}`.",
+        "cadence.every_working_day": "every working day",
         "resume.done": "Check-ins for *#{number}* {name} are back on.",
         "review.title": "KPI review of {channel}",
         "review.empty": "There are no KPIs with check-ins in this channel yet.",
@@ -470,6 +473,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "veckodag och tid kan följa: `/kpi cadence 3 weekly tis 10:00`.",
         "pause.done": "Inga avstämningar för *#{number}* {name} till och med {until}.",
         "pause.usage": "Skriv t.ex. `/kpi pausa 3 until 2027-01-07`.",
+        "pause.past": "{until} har redan varit: pausa till i dag eller en senare dag, "
+        "t.ex. `/kpi pausa 3 until {example}`.",
+        "cadence.every_working_day": "varje vardag",
         "resume.done": "Avstämningarna för *#{number}* {name} är igång igen.",
         "review.title": "KPI-översyn av {channel}",
         "review.empty": "Det finns inga KPI:er med avstämningar i den här kanalen än.",
@@ -709,6 +715,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "ukedag og klokkeslett kan følge: `/kpi cadence 3 weekly tir 10:00`.",
         "pause.done": "Ingen oppfølging av *#{number}* {name} til og med {until}.",
         "pause.usage": "Skriv f.eks. `/kpi pause 3 until 2027-01-07`.",
+        "pause.past": "{until} har allerede vært: sett pause til i dag eller en senere dag, "
+        "f.eks. `/kpi pause 3 until {example}`.",
+        "cadence.every_working_day": "hver arbeidsdag",
         "resume.done": "Oppfølgingen av *#{number}* {name} er i gang igjen.",
         "review.title": "KPI-gjennomgang av {channel}",
         "review.empty": "Det finnes ingen KPI-er med oppfølging i denne kanalen ennå.",

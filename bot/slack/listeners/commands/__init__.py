@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.checkins.schedule import working_weekday, zone
+from bot.checkins.schedule import zone
 from bot.grading import grade_goal
 from bot.services import checkins as checkin_services
 from bot.services import register as kpis
@@ -123,6 +123,9 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                     await answer_db(_cadence(bot, client, team_id, user_id, number, rest, lang))
                 elif parsed.name == "pause" and parse_pause_until(rest) is None:
                     await answer(_notice(t(lang, "pause.usage")))
+                elif parsed.name == "pause" and (until := parse_pause_until(rest)) < date.today():
+                    example = (date.today() + timedelta(days=7)).isoformat()
+                    await answer(_notice(t(lang, "pause.past", until=until.isoformat(), example=example)))
                 elif parsed.name == "pause":
                     await answer_db(_pause(bot, team_id, user_id, number, parse_pause_until(rest), lang))
                 elif parsed.name == "resume":
@@ -272,13 +275,15 @@ async def _cadence(
         return _notice(t(lang, "cadence.turned_off", number=kpi.number, name=name))
     learn_owner_timezone_later(bot, client, team_id, kpi.number, kpi.owner_user_id)
     local = due.due_at.astimezone(zone(kpi.timezone))
+    # The day of the next check-in itself: a daily rhythm has no weekday (the stored one may say Friday).
+    day = t(lang, "cadence.every_working_day") if kpi.cadence == "daily" else t(lang, f"weekday.{local.weekday()}")
     text = t(
         lang,
         "cadence.set",
         number=kpi.number,
         name=name,
         cadence=t(lang, f"cadence.{kpi.cadence}").lower(),
-        weekday=t(lang, f"weekday.{working_weekday(kpi.checkin_weekday)}"),
+        weekday=day,
         time=kpi.checkin_time,
         tz=kpi.timezone,
         next=f"{local:%Y-%m-%d %H:%M}",
