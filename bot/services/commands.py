@@ -202,6 +202,6 @@ def parse_pause_until(text: str) -> date | None:
         return None
 
 
-def is_slack_user_id(value: str | None) -> bool:
+def is_slack_user_id(value: object) -> bool:
     """True for something shaped like a Slack user id, the only thing we ever put inside ``<@…>`` ourselves."""
-    return bool(value) and re.fullmatch(r"[UW][A-Z0-9]{2,}", value or "") is not None
+    return isinstance(value, str) and re.fullmatch(r"[UW][A-Z0-9]{2,31}", value) is not None

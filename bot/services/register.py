@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.grading import Assessment
 from bot.grading.normalise import strip_slack_markup
-from bot.store import KpiNotFound, session_scope
+from bot.store import KpiNotFound, database_writable, session_scope
 from bot.store import repository as repo
 from bot.store.models import Checkin, Kpi, KpiChange, KpiValue
 
@@ -196,13 +195,8 @@ def claim_event_once(engine: Engine, team_id: str, event_id: str) -> bool:
 
 
 def database_ready(engine: Engine) -> bool:
-    """True when the database answers a trivial query: what `/healthz` reports."""
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except SQLAlchemyError:
-        return False
+    """True when the database takes a write (see ``bot.store.database_writable``): what `/healthz` reports."""
+    return database_writable(engine)
 
 
 def parse_iso_date(value: str | None) -> date | None:

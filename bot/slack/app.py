@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from bot.slack.context import BotContext
+from bot.slack.context import BotContext, log_failure
 from bot.slack.listeners import register_listeners
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,20 @@ class _TokenFromEnvironmentNotice(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
+class _UnhandledRequestNotice(logging.Filter):
+    """Bolt's warning for a request no listener takes quotes parts of its body (ids, the type, what was typed into
+    a menu) and a page of sample code. The log keeps one fixed line: whoever can sign a request could otherwise
+    write whatever they like into it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Unhandled request"):
+            record.msg, record.args = "no listener for a signed request: answered 404", None
+        return True
+
+
 _BOLT_LOG = logging.getLogger("bot.slack.bolt")
 _BOLT_LOG.addFilter(_TokenFromEnvironmentNotice())
+_BOLT_LOG.addFilter(_UnhandledRequestNotice())
 
 _AUTHORIZERS: weakref.WeakKeyDictionary[AsyncApp, SingleWorkspaceAuthorize] = weakref.WeakKeyDictionary()
 
@@ -104,7 +116,9 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
         # The response goes out as soon as a listener returns (no 10 ms ack polling); listeners put everything
         # slow behind the ack with BotContext.after_ack.
         "process_before_response": True,
-        "request_verification_enabled": not settings.socket_mode,
+        # Over HTTP the gate (bot.slack.gate) verifies every request before dispatching it; Bolt's own check would
+        # repeat it and, on failure, log the unsigned body in full. Socket Mode needs no signature.
+        "request_verification_enabled": False,
         # Middleware for features we do not use (workflow functions, AI assistant threads): less work per request.
         "attaching_function_token_enabled": False,
         "attaching_conversation_kwargs_enabled": False,
@@ -125,9 +139,7 @@ def create_app(settings: Settings, engine: Engine, client: AsyncWebClient | None
 
     @app.error
     async def log_error(error: Exception, body: dict) -> None:
-        log.error(
-            "unhandled error in a listener (%s): %s", body.get("type") or body.get("command"), error, exc_info=error
-        )
+        log_failure(log, f"a listener for {body.get('type') or body.get('command')}", error)
 
     return app
 

@@ -46,4 +46,4 @@ def create_asgi_app() -> ASGIApp:
                 scheduler.shutdown(wait=False)
             engine.dispose()
 
-    return create_web_app(app, engine, lifespan=lifespan)
+    return create_web_app(app, engine, signing_secret=settings.signing_secret, lifespan=lifespan)

@@ -78,6 +78,24 @@ class LocaleCache:
         task.add_done_callback(self._tasks.discard)
 
 
+ERROR_TEXT_MAX = 300
+
+
+def describe_error(error: BaseException) -> str:
+    """One line about a failure for the log: its type and the first line of its message, cut short.
+
+    Tracebacks go to DEBUG only: a request must not leave one in the log, and an error's full text can quote what
+    a person typed (SQLAlchemy's parameters are hidden by the engine, see ``bot.store.engine``)."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first[:ERROR_TEXT_MAX]}" if first else type(error).__name__
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
+    """Log that ``what`` failed: one ERROR line for the operator, the traceback only at DEBUG."""
+    logger.error("%s failed: %s", what, describe_error(error))
+    logger.debug("%s failed", what, exc_info=error)
+
+
 @dataclass
 class BotContext:
     """Shared state of one running app: the engine and the locale cache."""
@@ -101,8 +119,8 @@ class BotContext:
         async def run() -> None:
             try:
                 await work
-            except Exception:
-                log.exception("%s failed after the ack", what)
+            except Exception as error:
+                log_failure(log, f"{what} after the ack", error)
 
         task = asyncio.ensure_future(run())
         self._background.add(task)

@@ -85,7 +85,7 @@ async def run(settings: Settings, *, host: str, log_level: str = "info", checkin
         import uvicorn
 
         config = uvicorn.Config(
-            create_web_app(app, engine),
+            create_web_app(app, engine, signing_secret=settings.signing_secret),
             host=host,
             port=settings.port,
             log_level=log_level,

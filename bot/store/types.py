@@ -8,6 +8,15 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 
+# KPI numbers and row ids are INTEGER columns: 32 bits on PostgreSQL, which refuses a larger parameter outright.
+INTEGER_MAX = 2**31 - 1
+
+
+def is_row_number(value: Any) -> bool:
+    """True for a positive int the store's INTEGER columns can hold: what a KPI number or check-in id read from a
+    Slack payload (button value, modal metadata) must be before it reaches a query."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX
+
 
 def utcnow() -> datetime:
     """Return the current time as a timezone-aware UTC datetime (the only kind the store accepts)."""

@@ -84,7 +84,7 @@ def running_app(db_url: str, fake_slack: FakeSlack) -> Iterator[Harness]:
     engine = make_engine(db_url)
     app = create_app(settings, engine, client=make_web_client(settings))
     try:
-        with TestClient(create_web_app(app, engine)) as http:
+        with TestClient(create_web_app(app, engine, signing_secret=SECRET)) as http:
             yield Harness(http, fake_slack, engine)
     finally:
         engine.dispose()

@@ -151,3 +151,13 @@ def test_the_owners_slack_time_zone_is_stored_on_a_new_kpi(slack: Harness) -> No
                 return
         time.sleep(0.05)
     raise AssertionError("the owner's time zone was not stored")
+
+
+def test_a_pause_in_the_past_is_refused_and_a_daily_cadence_names_no_weekday(slack: Harness) -> None:
+    slack.command_json(GOAL)
+    slack.command_json("cadence 1 weekly fri 10:00")
+    answer = rendered(slack.command_json("cadence 1 daily 00:00"))
+    assert "daily, every working day at 00:00" in answer and "Friday" not in answer
+    assert "1900-01-01 has already passed" in rendered(slack.command_json("pause 1 until 1900-01-01"))
+    with session_scope(slack.engine) as session:
+        assert repo.get_kpi(session, "T0AAA", 1).paused_until is None

@@ -80,10 +80,12 @@ def button_value(goal_text: str) -> str:
 
 
 def goal_from_button_value(value: str | None) -> str:
-    """The goal a button carried; empty when the value is not ours."""
+    """The goal a button carried; empty when the value is not ours (not a string, not our JSON)."""
+    if not isinstance(value, str):
+        return ""
     try:
-        data = json.loads(value or "")
-    except ValueError:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
         return ""
     goal = data.get("goal") if isinstance(data, dict) else None
     return goal if isinstance(goal, str) else ""

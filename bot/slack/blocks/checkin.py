@@ -7,6 +7,7 @@ process that crashed between posting and recording can find its own message in t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from bot.services.commands import is_slack_user_id
 from bot.services.numbers import format_number
 from bot.slack.escaping import echo_mrkdwn, mrkdwn, plain
 from bot.slack.i18n import t
+from bot.store import is_row_number
 from bot.store.models import Kpi
 
 METADATA_EVENT_TYPE = "kpi_checkin"
@@ -29,6 +31,7 @@ CALLBACK_VALUE = "checkin_value_modal"
 CALLBACK_REVISE = "checkin_revise_modal"
 MODAL_TITLE_MAX = 24
 NAME_MAX = 120
+_BUTTON_VALUE = re.compile(r"([0-9]{1,10}):([0-9]{1,10}):([a-z]{2})")
 
 
 def checkin_metadata(checkin_id: int, period_key: str, number: int) -> dict[str, Any]:
@@ -54,11 +57,17 @@ def button_value(checkin_id: int, number: int, language: str) -> str:
 
 
 def read_button_value(value: str | None) -> tuple[int, int, str] | None:
-    """(check-in id, KPI number, language) from a button, or None for a value we did not write."""
-    parts = (value or "").split(":")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+    """(check-in id, KPI number, language) from a button, or None for a value we did not write.
+
+    ASCII digits only (``str.isdigit`` accepts "²", which ``int`` refuses), and ids the store's columns can hold.
+    """
+    match = _BUTTON_VALUE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
         return None
-    return int(parts[0]), int(parts[1]), parts[2]
+    checkin_id, number = int(match.group(1)), int(match.group(2))
+    if not (is_row_number(checkin_id) and is_row_number(number)):
+        return None
+    return checkin_id, number, match.group(3)
 
 
 def _signed(value: float, language: str, unit: str | None) -> str:
@@ -224,7 +233,9 @@ def build_revise_modal(language: str, number: int, target: str, metadata: dict[s
 
 def modal_text(values: dict[str, Any], block_id: str) -> str | None:
     """The text typed into ``block_id`` of a submitted check-in modal, stripped; None when empty."""
-    raw = ((values.get(block_id) or {}).get("value") or {}).get("value")
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get("value") if isinstance(block, dict) else None
+    raw = element.get("value") if isinstance(element, dict) else None
     return raw.strip() if isinstance(raw, str) and raw.strip() else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,20 @@ CALLBACK_EDIT = "kpi_edit"
 FORM_ACTION = "value"
 NUMBER_FIELDS = ("target", "baseline")
 TEXT_FIELDS = ("unit", "benchmark", "benchmark_source")
+# The modal's max_length per text input; Slack enforces it in the form, read_kpi_modal again on what arrives.
+TEXT_MAX = {
+    "name": NAME_MAX,
+    "goal": 3000,
+    "target": 40,
+    "unit": 50,
+    "baseline": 40,
+    "benchmark": 500,
+    "benchmark_source": 500,
+    "reason": 500,
+}
+_WEEKDAY_VALUES = ("0", "1", "2", "3", "4")
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+_CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,31}")
 
 
 def _mention(user_id: str | None) -> str:
@@ -51,6 +66,10 @@ def _text_element(initial: str | None, *, max_length: int, multiline: bool = Fal
     if initial:
         element["initial_value"] = truncate(initial, max_length)
     return element
+
+
+def _sized(block_id: str, initial: str | None, *, multiline: bool = False) -> dict:
+    return _text_element(initial, max_length=TEXT_MAX[block_id], multiline=multiline)
 
 
 def build_kpi_modal(
@@ -98,23 +117,40 @@ def build_kpi_modal(
         return format_number(value, lang) if value is not None else None
 
     blocks = [
-        _input("name", t(lang, "modal.name"), _text_element(initial.get("name"), max_length=NAME_MAX), optional=False),
-        _input("goal", t(lang, "modal.goal"), _text_element(initial.get("goal_text"), max_length=3000, multiline=True)),
+        _input(
+            "name",
+            t(lang, "modal.name"),
+            _sized("name", initial.get("name")),
+            optional=False,
+        ),
+        _input(
+            "goal",
+            t(lang, "modal.goal"),
+            _sized("goal", initial.get("goal_text"), multiline=True),
+        ),
         _input("owner", t(lang, "modal.owner"), owner, optional=False),
         _input(
             "target",
             t(lang, "modal.target"),
-            _text_element(number_initial("target"), max_length=40),
+            _sized("target", number_initial("target")),
             hint=t(lang, "modal.number_hint"),
         ),
-        _input("unit", t(lang, "modal.unit"), _text_element(initial.get("unit"), max_length=50)),
-        _input("baseline", t(lang, "modal.baseline"), _text_element(number_initial("baseline"), max_length=40)),
+        _input("unit", t(lang, "modal.unit"), _sized("unit", initial.get("unit"))),
+        _input(
+            "baseline",
+            t(lang, "modal.baseline"),
+            _sized("baseline", number_initial("baseline")),
+        ),
         _input("deadline", t(lang, "modal.deadline"), deadline),
-        _input("benchmark", t(lang, "modal.benchmark"), _text_element(initial.get("benchmark"), max_length=500)),
+        _input(
+            "benchmark",
+            t(lang, "modal.benchmark"),
+            _sized("benchmark", initial.get("benchmark")),
+        ),
         _input(
             "benchmark_source",
             t(lang, "modal.benchmark_source"),
-            _text_element(initial.get("benchmark_source"), max_length=500),
+            _sized("benchmark_source", initial.get("benchmark_source")),
         ),
         _input("cadence", t(lang, "modal.cadence"), cadence, optional=False),
         _input("checkin_weekday", t(lang, "modal.checkin_weekday"), weekday),
@@ -122,7 +158,7 @@ def build_kpi_modal(
         _input("channel", t(lang, "modal.channel"), channel),
     ]
     if number is not None:
-        blocks.append(_input("reason", t(lang, "modal.reason"), _text_element(None, max_length=500)))
+        blocks.append(_input("reason", t(lang, "modal.reason"), _sized("reason", None)))
     return {
         "type": "modal",
         "callback_id": callback_id,
@@ -136,25 +172,47 @@ def build_kpi_modal(
 
 def view_metadata(view: dict) -> dict[str, Any]:
     """The JSON our modals carry in ``private_metadata`` (language, channel, check-in…); empty when unreadable."""
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    if not isinstance(raw, str) or not raw:
+        return {}
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def view_values(view: dict) -> dict[str, Any]:
+    """A submitted view's ``state.values`` (block id → action id → element state); empty when it has none."""
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def read_kpi_modal(values: dict[str, Any], language: str) -> tuple[dict[str, Any], dict[str, str], str | None]:
     """Read a submitted KPI modal: (register fields, errors by block id, reason). Pure, so it is tested alone.
 
     Empty optional fields become None, so an edit can clear a target; numbers are read as people write them.
+    Whatever Slack's form would not let through (text over the field's length, a date that does not exist, an id
+    that is not one) is an error next to the field or dropped, never a crash or a value the database refuses.
     """
 
     def element(block_id: str) -> dict[str, Any]:
-        return (values.get(block_id) or {}).get(FORM_ACTION) or {}
+        return _dict(_dict(values.get(block_id)).get(FORM_ACTION))
 
     def text_of(block_id: str) -> str | None:
         raw = element(block_id).get("value")
-        return raw.strip() if isinstance(raw, str) and raw.strip() else None
+        text = raw.strip() if isinstance(raw, str) else ""
+        if len(text) > TEXT_MAX[block_id]:
+            errors[block_id] = t(language, "modal.too_long", max=TEXT_MAX[block_id])
+        return text[: TEXT_MAX[block_id]] or None
+
+    def option(block_id: str) -> Any:
+        return _dict(element(block_id).get("selected_option")).get("value")
 
     fields: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -163,7 +221,8 @@ def read_kpi_modal(values: dict[str, Any], language: str) -> tuple[dict[str, Any
         errors["name"] = t(language, "modal.name_required")
     fields["name"] = name
     fields["goal_text"] = text_of("goal") or ""
-    fields["owner_user_id"] = element("owner").get("selected_user")
+    owner = element("owner").get("selected_user")
+    fields["owner_user_id"] = owner if is_slack_user_id(owner) else None
     for field in NUMBER_FIELDS:
         raw = text_of(field)
         number = parse_number(raw, language) if raw else None
@@ -172,18 +231,30 @@ def read_kpi_modal(values: dict[str, Any], language: str) -> tuple[dict[str, Any
         fields[field] = number
     for field in TEXT_FIELDS:
         fields[field] = text_of(field)
-    selected_date = element("deadline").get("selected_date")
-    fields["deadline"] = date.fromisoformat(selected_date) if selected_date else None
-    cadence = (element("cadence").get("selected_option") or {}).get("value")
-    fields["cadence"] = cadence if cadence in CADENCES else "weekly"
-    weekday = (element("checkin_weekday").get("selected_option") or {}).get("value")
-    if weekday in {str(d) for d in range(5)}:
+    fields["deadline"] = _date(element("deadline").get("selected_date"))
+    if element("deadline").get("selected_date") and fields["deadline"] is None:
+        errors["deadline"] = t(language, "modal.not_a_date")
+    cadence = option("cadence")
+    fields["cadence"] = cadence if isinstance(cadence, str) and cadence in CADENCES else "weekly"
+    weekday = option("checkin_weekday")
+    if isinstance(weekday, str) and weekday in _WEEKDAY_VALUES:
         fields["checkin_weekday"] = int(weekday)
     selected_time = element("checkin_time").get("selected_time")
-    if isinstance(selected_time, str) and len(selected_time) == 5:
+    if isinstance(selected_time, str) and _TIME.fullmatch(selected_time):
         fields["checkin_time"] = selected_time
-    fields["channel_id"] = element("channel").get("selected_conversation")
+    channel = element("channel").get("selected_conversation")
+    fields["channel_id"] = channel if isinstance(channel, str) and _CHANNEL_ID.fullmatch(channel) else None
     return fields, errors, text_of("reason")
+
+
+def _date(value: Any) -> date | None:
+    """A datepicker's YYYY-MM-DD as a date; None when empty or not a real day (2027-02-30)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def build_saved_modal(language: str, text: str) -> dict:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+import re
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack.context import BotContext
 from bot.slack.listeners import actions, commands, events, views
@@ -14,3 +16,9 @@ def register_listeners(app: AsyncApp, bot: BotContext) -> None:
     actions.register(app, bot)
     views.register(app, bot)
     events.register(app, bot)
+
+    @app.options(re.compile(".*"))
+    async def no_options(ack: AsyncAck) -> None:
+        """No menu of ours loads options from us; answering an empty list keeps Bolt from logging, as an
+        unhandled request, the text someone typed into the menu."""
+        await ack(options=[])

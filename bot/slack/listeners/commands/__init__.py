@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.checkins.schedule import working_weekday, zone
+from bot.checkins.schedule import zone
 from bot.grading import grade_goal
 from bot.services import checkins as checkin_services
 from bot.services import register as kpis
@@ -40,7 +40,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
 from bot.slack.blocks.review import build_review
-from bot.slack.context import ACK_BUDGET_SECONDS, BotContext
+from bot.slack.context import ACK_BUDGET_SECONDS, BotContext, log_failure
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
 from bot.slack.owners import learn_owner_timezone_later
@@ -84,8 +84,8 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                 await ack(response_type="ephemeral", text=t(lang, "error.slow"))
                 bot.after_ack(_late_reply(task, respond, lang), f"/kpi {parsed.name}")
                 return
-            except Exception:
-                log.exception("/kpi %s failed", parsed.name)
+            except Exception as error:
+                log_failure(log, f"/kpi {parsed.name}", error)
                 reply = _notice(t(lang, "error.failed"))
             await answer(reply)
 
@@ -123,6 +123,9 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                     await answer_db(_cadence(bot, client, team_id, user_id, number, rest, lang))
                 elif parsed.name == "pause" and parse_pause_until(rest) is None:
                     await answer(_notice(t(lang, "pause.usage")))
+                elif parsed.name == "pause" and (until := parse_pause_until(rest)) < date.today():
+                    example = (date.today() + timedelta(days=7)).isoformat()
+                    await answer(_notice(t(lang, "pause.past", until=until.isoformat(), example=example)))
                 elif parsed.name == "pause":
                     await answer_db(_pause(bot, team_id, user_id, number, parse_pause_until(rest), lang))
                 elif parsed.name == "resume":
@@ -134,8 +137,8 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                 detected = grade_goal(parsed.rest).language if len(words) >= 3 else None
                 lang = pick_language(detected, lang)
                 await answer(_notice(t(lang, "error.unknown_command", word=echo_mrkdwn(parsed.word, 40))))
-        except Exception:
-            log.exception("/kpi %s failed", parsed.name)
+        except Exception as error:
+            log_failure(log, f"/kpi {parsed.name}", error)
             if ack.response is None:
                 await answer(_notice(t(lang, "error.failed")))
             else:
@@ -148,8 +151,8 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
 async def _late_reply(task: Any, respond: AsyncRespond, lang: str) -> None:
     try:
         reply = await task
-    except Exception:
-        log.exception("a slow /kpi command failed")
+    except Exception as error:
+        log_failure(log, "a slow /kpi command", error)
         reply = _notice(t(lang, "error.failed"))
     await respond(response_type="ephemeral", replace_original=False, blocks=reply[0], text=reply[1])
 
@@ -272,13 +275,15 @@ async def _cadence(
         return _notice(t(lang, "cadence.turned_off", number=kpi.number, name=name))
     learn_owner_timezone_later(bot, client, team_id, kpi.number, kpi.owner_user_id)
     local = due.due_at.astimezone(zone(kpi.timezone))
+    # The day of the next check-in itself: a daily rhythm has no weekday (the stored one may say Friday).
+    day = t(lang, "cadence.every_working_day") if kpi.cadence == "daily" else t(lang, f"weekday.{local.weekday()}")
     text = t(
         lang,
         "cadence.set",
         number=kpi.number,
         name=name,
         cadence=t(lang, f"cadence.{kpi.cadence}").lower(),
-        weekday=t(lang, f"weekday.{working_weekday(kpi.checkin_weekday)}"),
+        weekday=day,
         time=kpi.checkin_time,
         tz=kpi.timezone,
         next=f"{local:%Y-%m-%d %H:%M}",

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import CoachState, Reply, coach_turn
+from bot.conversation import CoachState, coach_turn
 from bot.conversation.coach import mark_saved
 from bot.services import coaching
 from bot.services import register as kpis
 from bot.slack.blocks import build_coach_saved, build_coach_turn, build_home, build_notice, coach_fallback
-from bot.slack.context import BotContext
+from bot.slack.context import BotContext, log_failure
 from bot.slack.i18n import pick_language, t
 
 # The events manifest.yml subscribes to; tests/slack/test_manifest.py keeps the two in step.
@@ -38,33 +40,17 @@ async def _first_delivery(bot: BotContext, body: dict, team_id: str) -> bool:
     return await bot.db(kpis.claim_event_once, team_id, key)
 
 
-async def _save_draft(
-    bot: BotContext, reply: Reply, state: CoachState, team_id: str, user_id: str, channel_id: str
-) -> tuple[CoachState, list[dict], str]:
-    """`save` typed in the thread: store the draft as a KPI (its owner, else the person who typed it)."""
-    assert reply.assessment is not None
-    fields = kpis.fields_from_goal(reply.assessment, user_id=user_id, channel_id=channel_id)
-    if state.draft and state.draft.plan:
-        fields["action_plan"] = state.draft.plan
-    kpi = await bot.db(kpis.add_kpi, team_id, fields)
-    blocks = build_coach_saved(reply.language, number=kpi.number, name=kpi.name, owner=kpi.owner_user_id)
-    fallback = t(reply.language, "coach.saved", number=kpi.number, name=kpi.name, owner=kpi.owner_user_id)
-    return mark_saved(state, kpi.number), blocks, fallback
-
-
 async def _coach(
     bot: BotContext,
     client: AsyncWebClient,
     context: AsyncBoltContext,
-    event: dict,
+    where: _Message,
     text: str,
     *,
     only_known_threads: bool = False,
 ) -> None:
     """One turn of the thread's conversation: load its state, run the dialogue, store the turn, answer."""
-    team_id, channel_id = context.team_id or "", event["channel"]
-    thread_ts = event.get("thread_ts") or event.get("ts")
-    user_id = event.get("user") or context.user_id or ""
+    team_id, channel_id, thread_ts, user_id = context.team_id or "", where.channel, where.thread_ts, where.user
     stored = await bot.db(coaching.load_thread, team_id, channel_id, thread_ts)
     if stored is None and only_known_threads:
         return
@@ -73,44 +59,91 @@ async def _coach(
     if not state.started and not text.strip():
         fallback_language = pick_language(await bot.locales.learn(client, team_id, user_id))
     state, reply = coach_turn(state, text, today=date.today(), sender=user_id, fallback_language=fallback_language)
+
+    def turn(new_state: CoachState, fallback: str) -> coaching.Turn:
+        return coaching.Turn(
+            user_id=user_id,
+            language=new_state.language or reply.language,
+            state=new_state.to_dict(),
+            draft_text=new_state.draft.text if new_state.draft else None,
+            user_text=text,
+            bot_text=fallback,
+            score=reply.score_after,
+        )
+
     if reply.kind == "save" and reply.assessment is not None:
-        state, blocks, fallback = await _save_draft(bot, reply, state, team_id, user_id, channel_id)
-    elif not text.strip() and not state.started:
-        fallback = t(reply.language, "coach.empty")
-        blocks = build_notice(fallback)
+        # The KPI and the turn announcing its number are stored together (coaching.save_draft).
+        fields = kpis.fields_from_goal(reply.assessment, user_id=user_id, channel_id=channel_id)
+        if state.draft and state.draft.plan:
+            fields["action_plan"] = state.draft.plan
+        saved: dict[str, Any] = {}
+
+        def saved_turn(kpi: Any) -> coaching.Turn:
+            owner, lang = kpi.owner_user_id, reply.language
+            saved["blocks"] = build_coach_saved(lang, number=kpi.number, name=kpi.name, owner=owner)
+            saved["fallback"] = t(lang, "coach.saved", number=kpi.number, name=kpi.name, owner=owner)
+            return turn(mark_saved(state, kpi.number), saved["fallback"])
+
+        await bot.db(coaching.save_draft, team_id, channel_id, thread_ts, fields, saved_turn)
+        blocks, fallback = saved["blocks"], saved["fallback"]
     else:
-        blocks, fallback = build_coach_turn(reply), coach_fallback(reply)
-    language = state.language or reply.language
-    await bot.db(
-        coaching.record_turn,
-        team_id,
-        channel_id,
-        thread_ts,
-        user_id=user_id,
-        language=language,
-        state=state.to_dict(),
-        draft_text=state.draft.text if state.draft else None,
-        user_text=text,
-        bot_text=fallback,
-        score=reply.score_after,
-    )
+        if not text.strip() and not state.started:
+            fallback = t(reply.language, "coach.empty")
+            blocks = build_notice(fallback)
+        else:
+            blocks, fallback = build_coach_turn(reply), coach_fallback(reply)
+        await bot.db(coaching.record_turn, team_id, channel_id, thread_ts, turn(state, fallback))
     await client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, blocks=blocks, text=fallback)
 
 
-async def _mentioned(bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-    if not await _first_delivery(bot, body, context.team_id or ""):
+@dataclass(frozen=True)
+class _Message:
+    """Where a message event came from and who sent it: the only fields the coach needs, each a string."""
+
+    channel: str
+    thread_ts: str
+    user: str
+
+
+def _message_of(event: dict, context: AsyncBoltContext) -> _Message | None:
+    """The channel, thread and sender of a message or mention; None when the event lacks one (Slack always sends
+    them, so such an event is not one to answer)."""
+    channel, ts, thread_ts = event.get("channel"), event.get("ts"), event.get("thread_ts")
+    user = event.get("user") or context.user_id
+    thread = thread_ts if isinstance(thread_ts, str) and thread_ts else ts
+    if not all(isinstance(value, str) and value for value in (channel, thread, user)):
+        return None
+    return _Message(channel, thread, user)
+
+
+async def _answer(
+    bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext, text: str, *, direct: bool
+) -> None:
+    """Claim the event and coach; when that fails, say so in the thread (the turn was stored whole or not at all)."""
+    where = _message_of(body.get("event") or {}, context)
+    if where is None:
         return
-    event = body["event"]
-    await _coach(bot, client, context, event, _LEADING_MENTIONS.sub("", event.get("text") or ""))
+    team_id = context.team_id or ""
+    try:
+        if await _first_delivery(bot, body, team_id):
+            await _coach(bot, client, context, where, text, only_known_threads=not direct)
+    except Exception as error:
+        log_failure(log, f"coaching in {where.channel}", error)
+        if direct:  # in a channel thread we may not even be coaching: no apology into other people's threads
+            lang = pick_language(bot.locales.get(team_id, where.user))
+            failed = t(lang, "error.failed")
+            await client.chat_postMessage(channel=where.channel, thread_ts=where.thread_ts, text=failed)
+
+
+async def _mentioned(bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    text = (body.get("event") or {}).get("text") or ""
+    await _answer(bot, body, client, context, _LEADING_MENTIONS.sub("", text), direct=True)
 
 
 async def _message(
     bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext, *, direct: bool
 ) -> None:
-    if not await _first_delivery(bot, body, context.team_id or ""):
-        return
-    event = body["event"]
-    await _coach(bot, client, context, event, event.get("text") or "", only_known_threads=not direct)
+    await _answer(bot, body, client, context, (body.get("event") or {}).get("text") or "", direct=direct)
 
 
 async def _publish_home(bot: BotContext, event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:

@@ -15,13 +15,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.grading import grade_goal
 from bot.services import register as kpis
 from bot.slack.blocks import build_saved_modal, read_kpi_modal
-from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT, view_metadata
-from bot.slack.context import BotContext
+from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT, view_metadata, view_values
+from bot.slack.context import BotContext, log_failure
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
 from bot.slack.listeners.views import checkins as views_checkins
 from bot.slack.owners import learn_owner_timezone_later
-from bot.store import KpiNotFound
+from bot.store import KpiNotFound, is_row_number
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def register(app: AsyncApp, bot: BotContext) -> None:
     async def add_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
         meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
-        fields, errors, _ = read_kpi_modal(view["state"]["values"], lang)
+        fields, errors, _ = read_kpi_modal(view_values(view), lang)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -62,8 +62,8 @@ def register(app: AsyncApp, bot: BotContext) -> None:
         fields["channel_id"] = fields.get("channel_id") or meta.get("channel")
         try:
             kpi = await bot.db(kpis.add_kpi, context.team_id or "", fields)
-        except Exception:
-            log.exception("saving a KPI from the modal failed")
+        except Exception as error:
+            log_failure(log, "saving a KPI from the modal", error)
             await ack(response_action="errors", errors={"name": t(lang, "error.failed")})
             return
         text = t(
@@ -84,8 +84,8 @@ def register(app: AsyncApp, bot: BotContext) -> None:
         meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
         number = meta.get("number")
-        fields, errors, reason = read_kpi_modal(view["state"]["values"], lang)
-        if not isinstance(number, int):
+        fields, errors, reason = read_kpi_modal(view_values(view), lang)
+        if not is_row_number(number):
             errors["name"] = t(lang, "error.failed")
         if errors:
             await ack(response_action="errors", errors=errors)
@@ -106,8 +106,8 @@ def register(app: AsyncApp, bot: BotContext) -> None:
                 response_action="errors", errors={"name": t(lang, "error.not_allowed", owner=owner, number=number)}
             )
             return
-        except Exception:
-            log.exception("saving an edited KPI failed")
+        except Exception as error:
+            log_failure(log, "saving an edited KPI", error)
             await ack(response_action="errors", errors={"name": t(lang, "error.failed")})
             return
         text = t(lang, "edit.saved", number=kpi.number, name=echo_mrkdwn(kpi.name, 120))

@@ -16,11 +16,11 @@ from bot.services import register as kpis
 from bot.services.numbers import format_number, parse_number
 from bot.slack.blocks import build_saved_modal
 from bot.slack.blocks.checkin import CALLBACK_REVISE, CALLBACK_VALUE, answer_line, modal_text
-from bot.slack.blocks.kpi import view_metadata
-from bot.slack.context import BotContext
+from bot.slack.blocks.kpi import view_metadata, view_values
+from bot.slack.context import BotContext, log_failure
 from bot.slack.i18n import pick_language, t
 from bot.slack.listeners.actions.checkins import redraw_answered
-from bot.store import CheckinNotFound, KpiNotFound
+from bot.store import CheckinNotFound, KpiNotFound, is_row_number
 
 log = logging.getLogger(__name__)
 TEXT_MAX = 3000
@@ -33,11 +33,11 @@ def register(app: AsyncApp, bot: BotContext) -> None:
     async def value_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
         meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
-        values = view["state"]["values"]
+        values = view_values(view)
         raw = modal_text(values, "value")
         value = parse_number(raw, lang) if raw else None
         checkin_id, number = meta.get("checkin"), meta.get("number")
-        if value is None or not isinstance(checkin_id, int) or not isinstance(number, int):
+        if value is None or not is_row_number(checkin_id) or not is_row_number(number):
             await ack(response_action="errors", errors={"value": t(lang, "modal.not_a_number")})
             return
         user_id = context.user_id or ""
@@ -55,6 +55,10 @@ def register(app: AsyncApp, bot: BotContext) -> None:
         except (CheckinNotFound, KpiNotFound):
             await ack(response_action="errors", errors={"value": t(lang, "checkin.gone", number=number)})
             return
+        except Exception as error:
+            log_failure(log, "recording a check-in value", error)
+            await ack(response_action="errors", errors={"value": t(lang, "error.failed")})
+            return
         await ack()
         shown = format_number(value, lang, unit=answered.kpi.unit)
         line = answer_line(lang, "value", user_id, value=shown)
@@ -64,7 +68,7 @@ def register(app: AsyncApp, bot: BotContext) -> None:
     async def revise_submitted(ack: AsyncAck, view: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
         meta = view_metadata(view)
         lang = pick_language(meta.get("lang"))
-        values = view["state"]["values"]
+        values = view_values(view)
         raw = modal_text(values, "target")
         target = parse_number(raw, lang) if raw else None
         reason = (modal_text(values, "reason") or "")[:TEXT_MAX]
@@ -74,7 +78,7 @@ def register(app: AsyncApp, bot: BotContext) -> None:
             errors["target"] = t(lang, "modal.not_a_number")
         if not reason:
             errors["reason"] = t(lang, "checkin.revise_reason")
-        if not isinstance(checkin_id, int) or not isinstance(number, int):
+        if not is_row_number(checkin_id) or not is_row_number(number):
             errors["target"] = t(lang, "error.failed")
         if errors:
             await ack(response_action="errors", errors=errors)
@@ -98,6 +102,10 @@ def register(app: AsyncApp, bot: BotContext) -> None:
             return
         except (CheckinNotFound, KpiNotFound):
             await ack(response_action="errors", errors={"target": t(lang, "checkin.gone", number=number)})
+            return
+        except Exception as error:
+            log_failure(log, "revising a target", error)
+            await ack(response_action="errors", errors={"target": t(lang, "error.failed")})
             return
         text = t(lang, "checkin.revised", number=number, old=answered.old, new=answered.new, grade=answered.kpi.grade)
         await ack(response_action="update", view=build_saved_modal(lang, text))
