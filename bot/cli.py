@@ -54,8 +54,8 @@ def _write_stdout(text: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .batch import BatchGrader, available_cpus, to_json
     from .grading import grade_goal
-    from .grading.output import BatchGrader, available_cpus, to_json
 
     rules = _ruleset(args.rules)
     if args.jsonl:

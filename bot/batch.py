@@ -17,9 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .assessment import Assessment, Finding
-from .grader import grade_goal
-from .ruleset import RuleSet
+from .grading import Assessment, Finding, RuleSet, grade_goal
 
 log = logging.getLogger(__name__)
 # JSON allows these raw inside strings, but str.splitlines() and some log shippers break lines on them.

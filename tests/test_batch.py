@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.batch import BatchGrader, verdict_lines
 from bot.grading import default_ruleset
-from bot.grading.output import BatchGrader, verdict_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 NASTY = st.sampled_from(
