@@ -71,7 +71,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not text:
         print('Give a goal to grade, e.g. kpi-advisor check "Get 40 enquiries per month by June"', file=sys.stderr)
         return 2
-    a = grade_goal(text, language=args.lang, today=args.today, rules=rules)
+    try:
+        a = grade_goal(text, language=args.lang, today=args.today, rules=rules)
+    except Exception as error:  # noqa: BLE001 - a person gets one line, never a traceback
+        print(f"error: could not grade this goal ({type(error).__name__})", file=sys.stderr)
+        return 1
     if args.json:
         _write_stdout(to_json(a.to_dict(), indent=2) + "\n")
         return 0
