@@ -160,14 +160,19 @@ def _run_event_loop(main: object) -> None:
 
 
 def _ready_settings(**options: Any) -> Settings | None:
-    """Settings from the environment with the database migrated; None (after one line on stderr) when either fails.
+    """Settings from the environment, the rules loaded and the database migrated; None (after one line on stderr)
+    when any of them fails.
 
-    Both `serve` and `checkins run-due` start this way, so a bad variable reads the same whichever was run."""
+    Both `serve` and `checkins run-due` start this way, so a bad variable reads the same whichever was run. A broken
+    team rules directory (KPI_ADVISOR_RULES_DIR) stops start-up with its file and line: otherwise every /kpi check
+    would fail later, in a log nobody reads."""
+    from .grading import RuleFileError, default_ruleset
     from .settings import ConfigError, settings_from_env
 
     try:
         settings = settings_from_env(**options)
-    except ConfigError as error:
+        default_ruleset()
+    except (ConfigError, RuleFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return None
     problem = _upgrade(settings.database_url)

@@ -182,6 +182,18 @@ def test_missing_or_refused_configuration_stops_serve_with_one_line(tmp_path: Pa
         )
         assert refused.returncode == 2 and "invalid_auth" in refused.stderr
         assert refused.stderr.strip().splitlines()[-1].startswith("error:") and "Traceback" not in refused.stderr
+        rules = tmp_path / "team-rules"
+        rules.mkdir()
+        (rules / "broken.yml").write_text("severity: loud\n", encoding="utf-8")
+        broken = subprocess.run(
+            [str(KPI_ADVISOR), "serve", "--port", str(_free_port())],
+            env={**_env(fake, tmp_path / "kpi.db"), "KPI_ADVISOR_RULES_DIR": str(rules)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert broken.returncode == 2 and broken.stderr.strip().count("\n") == 0
+        assert "broken.yml:1" in broken.stderr and "Traceback" not in broken.stderr
     finally:
         fake.stop()
 
