@@ -135,6 +135,18 @@ def _upgrade(url: str) -> str | None:
     return None
 
 
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from .manifest import manifest_for_host, manifest_for_socket_mode
+
+    try:
+        text = manifest_for_socket_mode() if args.socket_mode else manifest_for_host(args.host)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _write_stdout(text)
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from .store import database_url_from_env, head_revision
 
@@ -323,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="after how long an unconfirmed claim of another run counts as abandoned (default: 120)",
     )
     run_due.set_defaults(func=cmd_checkins_run_due)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for your host, or for Socket Mode")
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--host", help="the public HTTPS host Slack will call (e.g. kpi.example.com)")
+    where.add_argument("--socket-mode", action="store_true", help="no public URL: Slack connects over a WebSocket")
+    manifest.set_defaults(func=cmd_manifest)
 
     db = sub.add_parser("db", help="manage the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -90,3 +90,25 @@ def test_the_scopes_are_exactly_what_the_code_calls_and_listens_to() -> None:
     needed = {"commands"}.union(*(METHOD_SCOPES[m] for m in called))
     needed |= set().union(*(EVENT_SCOPES[e] for e in MANIFEST["settings"]["event_subscriptions"]["bot_events"]))
     assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == sorted(needed)
+
+
+def test_the_manifest_command_fills_in_the_host_or_drops_every_url_for_socket_mode() -> None:
+    from bot.manifest import manifest_for_host, manifest_for_socket_mode
+
+    http = yaml.safe_load(manifest_for_host("https://kpi.example.com/"))
+    assert http["settings"]["event_subscriptions"]["request_url"] == "https://kpi.example.com/slack/events"
+    assert "YOUR-HOST" not in manifest_for_host("kpi.example.com")
+    socket = yaml.safe_load(manifest_for_socket_mode())
+    assert socket["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in socket["settings"]["event_subscriptions"]
+    assert all("url" not in c for c in socket["features"]["slash_commands"])
+    assert socket["oauth_config"]["scopes"] == MANIFEST["oauth_config"]["scopes"]
+
+
+def test_a_host_with_a_path_or_spaces_is_refused() -> None:
+    import pytest
+
+    from bot.manifest import manifest_for_host
+
+    with pytest.raises(ValueError, match="not a host name"):
+        manifest_for_host("kpi.example.com/slack events")
