@@ -283,3 +283,30 @@ def test_oauth_install_then_the_new_workspace_is_served(tmp_path: Path) -> None:
             assert "#" not in posted.text and "/100" not in posted.text
     finally:
         fake.stop()
+
+
+def test_the_log_never_holds_a_token_or_a_secret(tmp_path: Path) -> None:
+    """Debug logging on, failures provoked (a refused signature, Slack refusing a call, an unknown KPI): the secrets
+    the process was given appear nowhere in what it printed."""
+    token, secret = "xoxb-1234567890-SECRETTOKENVALUE", "0123456789abcdef-signing-secret"
+    fake = FakeSlack().start()
+    try:
+        env = {**_env(fake, tmp_path / "kpi.db"), "SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": secret}
+        with serving(env, "--log-level", "debug") as served:
+            base = served.base
+            body = command_body("check Get 40 bookings a month by June")
+            signed = signed_headers(secret, body, content_type=None)
+            assert httpx.post(f"{base}/slack/events", content=body.encode(), headers=signed).status_code == 200
+            forged = signed_headers("not-the-secret", body, content_type=None)
+            assert httpx.post(f"{base}/slack/events", content=body.encode(), headers=forged).status_code == 401
+            fake.failures["chat.postMessage"] = "not_in_channel"
+            show = command_body("show 999")
+            httpx.post(
+                f"{base}/slack/events", content=show.encode(), headers=signed_headers(secret, show, content_type=None)
+            )
+            assert "kpi_requests_total" in httpx.get(f"{base}/metrics").text
+        assert served.output, "the server printed nothing: the check below would prove nothing"
+        assert token not in served.output and secret not in served.output
+        assert "SECRETTOKENVALUE" not in served.output
+    finally:
+        fake.stop()
