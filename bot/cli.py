@@ -62,8 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         jobs = args.jobs or available_cpus()
         grader = BatchGrader(language=args.lang, today=args.today, rules=rules, jobs=jobs)
         try:
-            for lines in _stdin_line_batches():
-                _write_stdout(grader.grade(lines))
+            for answers in grader.stream(_stdin_line_batches()):
+                _write_stdout(answers)
         finally:
             grader.close()
         return 0
