@@ -8,12 +8,14 @@ invents a number. A text with no goal in it gets a goal to fill in, not an inven
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 from typing import NamedTuple
 
 from .facts import GoalFacts, MetricMention
 from .ruleset import Rule, RuleSet
+from .tokens import Token
 
 _SWITCHES = ("other-metric", "base-metric")
 
@@ -68,11 +70,12 @@ def better_concept(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> tuple
     return default_concept(facts), switch
 
 
-def _spoken(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
+def spoken_metric(tokens: Sequence[Token], text: str, language: str, metric: MetricMention, rules: RuleSet) -> str:
     """The metric in the person's own words, spelled as the lexicon spells them (typos corrected, å/ä/ö/æ/ø put
-    back, abbreviations in capitals); the lexicon's label when the words are of another language or implied."""
-    if metric.language != facts.language or metric.end <= metric.start:
-        return rules.concepts[metric.concept].label[facts.language]
+    back, abbreviations in capitals); the lexicon's label when the words are of another language or implied. The
+    coach writes its drafts with it too (``readers.TextReader.spoken``), so both say a metric the same way."""
+    if metric.language != language or metric.end <= metric.start:
+        return rules.concepts[metric.concept].label[language]
     abbreviations = rules.lexicon.abbreviations
 
     def spelled(word: str) -> str:
@@ -82,12 +85,12 @@ def _spoken(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
             return abbreviations[word[:-1]] + "s"
         return word
 
-    tokens = facts.tokens[metric.start : metric.end]
-    parts = [spelled(tokens[0].read)]
-    for before, token in pairwise(tokens):
-        parts.append(facts.text[before.end : token.start] + spelled(token.read))
+    words = tokens[metric.start : metric.end]
+    parts = [spelled(words[0].read)]
+    for before, token in pairwise(words):
+        parts.append(text[before.end : token.start] + spelled(token.read))
     said = "".join(parts)
-    label = rules.concepts[metric.concept].label[facts.language]
+    label = rules.concepts[metric.concept].label[language]
     named = label[label.rfind("(") + 1 : -1] if label.endswith(")") else ""  # "kostnad per ny kund (CAC)"
     if named and "," not in named and named.lower() not in said.lower():
         said += f" ({named})"  # the name people will look it up by, beside their own words
@@ -127,7 +130,7 @@ def better_goal(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> Rewrite:
         clause = words["support_macro"].format(macro=rules.concepts[default_concept(facts)].label[lang])
     if kept:
         direction = facts.direction or ("decrease" if concept.polarity == "lower" else "increase")
-        name = _spoken(facts, metric, rules)  # type: ignore[arg-type]
+        name = spoken_metric(facts.tokens, facts.text, lang, metric, rules)  # type: ignore[arg-type]
     else:
         direction = "decrease" if concept.polarity == "lower" else "increase"
         name = concept.label[lang]
