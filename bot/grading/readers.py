@@ -171,12 +171,7 @@ class TextReader:
         words = [i for i, t in enumerate(tokens) if t.kind != "sym" and not (t.kind == "word" and len(t.text) == 1)]
         if not words:
             return False
-        return any(
-            f.start <= words[0]
-            and f.end > words[-1]
-            and all(len(tokens[i].text) == 1 for i in words if not f.start <= i < f.end)
-            for f in self.cues.get(name, ())
-        )
+        return any(f.start <= words[0] and f.end > words[-1] for f in self.cues.get(name, ()))
 
     def word_count(self) -> int:
         return sum(t.kind != "sym" for t in self.reading.tokens)
