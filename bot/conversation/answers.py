@@ -14,12 +14,14 @@ det släpar efter kör vi en kampanj i maj" is a plan, not a deadline in May.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from bot.grading import RuleSet
+from bot.grading.facts import MetricMention
 from bot.grading.normalise import normalise
-from bot.grading.readers import Dated, TextReader
+from bot.grading.readers import Dated, Number, NumbersRead, TextReader
 
 from .people import OwnerSaid, read_owner
 
@@ -45,6 +47,7 @@ class Answer:
     direction: str | None = None
     period: str | None = None
     owner: str | None = None  # a Slack user id: a mention, or the writer's own ("me")
+    owner_name: str | None = None  # the name the owner was found by in the workspace
     owner_names: tuple[str, ...] = ()  # words that may name a person in the workspace, to look up
     owner_cued: bool = False  # words that mark an owner were there ("ansvarig", "äger det")
     no_owner: bool = False  # "vet inte", "skip" at the owner question
@@ -53,6 +56,7 @@ class Answer:
     scope: tuple[str, ...] = ()
     plan: str | None = None
     left_out: tuple[str, ...] = ()  # numbers as written that no field took
+    elsewhere: tuple[str, ...] = ()  # numbers counted in another metric than the goal's ("200 likes")
     yes: bool = False
     no: bool = False
 
@@ -137,33 +141,57 @@ def _metric(
     return None, None, ()
 
 
+def _counted_metric(
+    reader: TextReader, read: NumbersRead, mentions: list[MetricMention], current: str | None, rules: RuleSet
+) -> MetricMention | None:
+    """The metric the reply's numbers are counted in, when it is another one as close to the sale as the draft's:
+    "vi har typ 300 ordrar i månaden nu" about sales counts orders (the grader reads a goal's target so too)."""
+    level = rules.concepts[current].level if current else 0
+    for number in (read.baseline, read.target):
+        m = reader.counted_by(number, mentions) if number is not None else None
+        cost = current is not None and "cost" in rules.concepts[current].tags
+        if m is not None and m.concept != current and m.level is not None and (level or 0) <= m.level and not cost:
+            return m
+    return None
+
+
 def _numbers(
-    reader: TextReader, blocked: list[tuple[int, int]], pending: str | None, mini_goal: bool
+    reader: TextReader,
+    read: NumbersRead,
+    pending: str | None,
+    mini_goal: bool,
+    counts_other: Callable[[Number], str | None],
 ) -> dict[str, object]:
     """Baseline, target, change and unit from the cue phrases around each number; a bare number answers the
     number question we asked, or is the target of a reply that is a small goal of its own ("150 innen sommeren",
-    "make it 40 bookings instead"); any other number is left out and named back."""
-    read = reader.targets(blocked)
+    "make it 40 bookings instead"); any other number is left out and named back, and so is a number that counts
+    another metric than the goal's ("200 likes" while the goal counts bookings)."""
     found: dict[str, object] = {}
     left_out = [reader.plain[n.start : n.end] for n in read.others]
+    elsewhere: list[str] = []
+
+    def place(role: str | None, number: Number) -> None:
+        other = counts_other(number)
+        if other is not None:
+            elsewhere.append(other)
+        elif role is None or role in found:
+            left_out.insert(0, reader.plain[number.start : number.end])
+        else:
+            found[role] = number.value
+
     if read.baseline is not None:
-        found["baseline"] = read.baseline.value
+        place("baseline", read.baseline)
     if read.relative_pct is not None:
         found["relative_pct"] = read.relative_pct
-    target = read.target
-    if target is not None:
+    if read.target is not None:
         role = "target" if read.target_cued else NUMBER_QUESTIONS.get(pending or "")
-        role = role or ("target" if mini_goal else None)
-        if role is None or role in found:
-            left_out.insert(0, reader.plain[target.start : target.end])
-        else:
-            found[role] = target.value
+        place(role or ("target" if mini_goal else None), read.target)
     if "target" in found or "relative_pct" in found:
         found["direction"] = read.direction
     units = [n.unit for n in (read.target, read.baseline) if n is not None and n.unit]
     if units and ("target" in found or "baseline" in found):
         found["unit"] = units[0]
-    found["left_out"] = tuple(left_out)
+    found["left_out"], found["elsewhere"] = tuple(left_out), tuple(elsewhere)
     return found
 
 
@@ -199,8 +227,21 @@ def parse_answer(
         if _uncovered_words(reader, blocked + said) >= PLAN_MIN_WORDS and not owner.cued:
             return Answer(plan=text.strip())
     metric, metric_words, scope = _metric(reader, rules, current_metric, pending, blocked)
-    mini_goal = bool(deadlines) or metric is not None
-    numbers = _numbers(reader, blocked, pending, mini_goal)
+    read = reader.targets(blocked)
+    mentions = reader.metrics(blocked)
+    if metric is None and not scope:
+        counted = _counted_metric(reader, read, mentions, current_metric, rules)
+        if counted is not None:
+            metric, metric_words = counted.concept, reader.spoken(counted)
+    goal_metric = metric or current_metric
+
+    def counts_other(number: Number) -> str | None:
+        m = reader.counted_by(number, mentions)
+        if m is None or m.concept == goal_metric or goal_metric is None:
+            return None
+        return reader.plain[number.start : reader.metric_chars(m)[1]]
+
+    numbers = _numbers(reader, read, pending, bool(deadlines) or metric is not None, counts_other)
     has_number = any(k in numbers for k in ("baseline", "target", "relative_pct"))
     return Answer(
         deadline=max(d.due for d in deadlines) if deadlines else None,
@@ -218,4 +259,5 @@ def parse_answer(
         scope=scope,
         plan=original_words(text, plain, plan) if plan else None,
         left_out=numbers["left_out"],  # type: ignore[arg-type]
+        elsewhere=numbers["elsewhere"],  # type: ignore[arg-type]
     )

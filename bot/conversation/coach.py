@@ -54,11 +54,13 @@ class Reply:
     skipped: str | None = None  # the question just left open
     cleared: tuple[str, ...] = ()  # numbers a new metric set aside
     left_out: tuple[str, ...] = ()  # numbers of the reply that no field took
+    elsewhere: tuple[str, ...] = ()  # numbers of the reply counted in another metric than the goal's
     not_found: str | None = None  # a name nobody in the workspace has
     people_unavailable: bool = False  # the member list could not be fetched
     candidates: tuple[tuple[str, str], ...] = ()  # (user id, name) a name could mean
     names: tuple[str, ...] = ()  # for ``lookup``
     way_out: bool = False  # offer skip / new / save after replies we could not read
+    same: bool = False  # the reply said what the draft already says
     excerpt: str | None = None  # the goal sentence taken out of a long first message
     left_out_chars: int = 0  # what of that message was left out
 
@@ -83,7 +85,8 @@ def looks_like_goal(text: str, assessment: Assessment, rules: RuleSet) -> bool:
 def _graded_reply(
     kind: str, state: CoachState, draft: Draft, a: Assessment, previous: Assessment | None, **extra: object
 ) -> tuple[CoachState, Reply]:
-    skipped = state.skipped
+    skipped = tuple(q for q in state.skipped if q in missing(a) or q == "plan")  # answered after all: asked again
+    state = state.with_changes(skipped=skipped)
     finished = is_finished(a, skipped)
     picked = next_question(a, skipped)
     question, focus = picked if picked else (None, None)
@@ -153,7 +156,7 @@ def _resolve(answer: Answer, people: Directory, text: str, rules: RuleSet, langu
     for name in answer.owner_names:
         found = people.find(name)
         if len(found) == 1:
-            return {"owner": found[0].id}
+            return {"owner": found[0].id, "owner_name": found[0].label}
         if found:
             return {"candidates": tuple((p.id, p.label) for p in found[:CANDIDATES_SHOWN])}
     name = answer.owner_names[-1]
@@ -206,6 +209,8 @@ def coach_turn(
     extra: dict[str, object] = {}
     if answer.yes and state.candidates:
         answer = Answer(owner=state.candidates[0][0])
+    if answer.owner is not None and answer.owner in dict(state.candidates):
+        answer = replace(answer, owner_name=dict(state.candidates)[answer.owner])
     if answer.no_owner:
         if state.candidates:  # "no, not her": ask for the person again
             return _miss(state.with_changes(candidates=()), lang, draft, current, not_found=state.candidates[0][1])
@@ -214,11 +219,15 @@ def coach_turn(
         if people is None:
             return state, Reply(kind="lookup", language=lang, names=answer.owner_names)
         extra = _resolve(answer, people, text, rules, lang)
-        answer = replace(answer, owner=extra.pop("owner", None))  # type: ignore[arg-type]
+        found = {"owner": extra.pop("owner", None), "owner_name": extra.pop("owner_name", None)}
+        answer = replace(answer, **found)  # type: ignore[arg-type]
     merged, changed, cleared = merge_answer(draft, answer, lang, rules)
     candidates = extra.pop("candidates", ())
     if not changed and not candidates:
-        return _miss(state, lang, draft, current, left_out=answer.left_out, **extra)  # type: ignore[arg-type]
+        extra.update(left_out=answer.left_out, elsewhere=answer.elsewhere)
+        if answer.understood and not extra.get("not_found"):  # what it says is what the draft says already
+            return state, replace(_repeat(state, lang, draft, current, kind="unclear"), same=True, **extra)
+        return _miss(state, lang, draft, current, **extra)
     graded = grade_draft(merged, lang, today=today, rules=rules) if changed else current
     new_state, reply = _graded_reply(
         "progress",
@@ -229,6 +238,7 @@ def coach_turn(
         changed=changed,
         cleared=cleared,
         left_out=answer.left_out,
+        elsewhere=answer.elsewhere,
         **extra,
     )
     if candidates:

@@ -165,10 +165,12 @@ def merge_answer(
         value = getattr(answer, name)
         if value is not None:
             changes[name] = value
+    if answer.owner is not None:
+        changes["owner_name"] = answer.owner_name
     merged = draft.with_changes(**changes)
     if merged.target is not None and merged.baseline is not None and merged.target != merged.baseline:
         merged = merged.with_changes(direction="decrease" if merged.target < merged.baseline else "increase")
-    changed = tuple(k for k in (*changes, "direction") if getattr(draft, k) != getattr(merged, k))
+    changed = tuple(k for k in (*changes, "direction") if k != "owner_name" and getattr(draft, k) != getattr(merged, k))
     changed = tuple(dict.fromkeys(changed))
     if not changed:
         return draft, (), ()

@@ -120,5 +120,5 @@ def compose_goal(draft: Draft, language: str, rules: RuleSet) -> str:
         labels = [rules.concepts[c].label[language] for c in draft.scope]
         clauses.append(words["scope"].format(channels=_listing(labels, language)))
     if draft.owner:
-        clauses.append(words["owner"].format(owner=owner_reference(draft.owner)))
+        clauses.append(words["owner"].format(owner=draft.owner_name or owner_reference(draft.owner)))
     return ", ".join([sentence, *clauses])

@@ -36,6 +36,7 @@ class Draft:
     period: str | None = None
     platform: str | None = None
     owner: str | None = None
+    owner_name: str | None = None  # the owner's name when we found them by it ("Anna Lind"), for showing only
     plan: str | None = None
     scope: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()

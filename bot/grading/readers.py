@@ -144,6 +144,14 @@ class TextReader:
         taken = self._tokens_in(blocked)
         return [m for m in self.reading.metrics() if not taken.intersection(range(m.start, m.end))]
 
+    def counted_by(self, number: Number, mentions: Sequence[MetricMention]) -> MetricMention | None:
+        """The metric a number counts when it is named right after it ("300 ordrar", "200 likes i veckan"), as
+        the grader reads a goal's target (``reading._counted``)."""
+        last = next((i for i, t in enumerate(self.reading.tokens) if t.end == number.end), None)
+        if last is None:
+            return None
+        return next((m for m in mentions if last < m.start <= last + 2), None)
+
     def metric_chars(self, mention: MetricMention) -> tuple[int, int]:
         return self._chars(mention.start, max(mention.end, mention.start + 1))
 

@@ -58,6 +58,8 @@ COACH_STRINGS: dict[str, dict[str, str]] = {
         "coach.field.owner": "owner",
         "coach.field.plan": "plan",
         "coach.field.scope": "also counts",
+        "coach.same": "That is already in the goal.",
+        "coach.elsewhere": "I left {numbers} out: the goal counts {metric}.",
         "coach.cleared": "The earlier numbers did not count {metric}, so I took them out.",
         "coach.left_out": (
             "I left {numbers} out – is it the target or today's value? Write e.g. _target {example}_ or "
@@ -170,6 +172,8 @@ COACH_STRINGS: dict[str, dict[str, str]] = {
         "coach.field.owner": "ägare",
         "coach.field.plan": "plan",
         "coach.field.scope": "räknas också",
+        "coach.same": "Det står redan i målet.",
+        "coach.elsewhere": "Jag tog inte med {numbers} – målet räknar {metric}.",
         "coach.cleared": "De tidigare siffrorna gällde inte {metric}, så jag tog bort dem.",
         "coach.left_out": (
             "Jag tog inte med {numbers} – är det målet eller dagens värde? Skriv t.ex. _målet är {example}_ eller "
@@ -280,6 +284,8 @@ COACH_STRINGS: dict[str, dict[str, str]] = {
         "coach.field.owner": "eier",
         "coach.field.plan": "plan",
         "coach.field.scope": "teller også",
+        "coach.same": "Det står allerede i målet.",
+        "coach.elsewhere": "Jeg tok ikke med {numbers} – målet teller {metric}.",
         "coach.cleared": "De tidligere tallene gjaldt ikke {metric}, så jeg tok dem ut.",
         "coach.left_out": (
             "Jeg tok ikke med {numbers} – er det målet eller dagens verdi? Skriv f.eks. _målet er {example}_ eller "

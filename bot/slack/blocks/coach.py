@@ -87,7 +87,8 @@ def _noted(reply: Reply) -> str | None:
         elif name == "deadline":
             shown = format_date(value, lang, rules)
         elif name == "owner":
-            shown = echo_mrkdwn(owner_reference(value))  # "@U123": shown, but nobody is pinged by a draft
+            # the name we found them by; else "@U123": shown, but nobody is pinged by a draft
+            shown = escape_mrkdwn(draft.owner_name) if draft.owner_name else echo_mrkdwn(owner_reference(value))
         else:
             shown = f"_{echo_mrkdwn(value, PLAN_SHOWN)}_"
         parts.append(f"{t(lang, f'coach.field.{name}')}: {shown}")
@@ -103,6 +104,10 @@ def _notes(reply: Reply) -> list[str]:
     if reply.left_out:
         numbers = listing([f"*{escape_mrkdwn(n)}*" for n in reply.left_out], lang)
         notes.append(t(lang, "coach.left_out", numbers=numbers, example=escape_mrkdwn(reply.left_out[0])))
+    if reply.elsewhere and reply.draft is not None and reply.draft.metric:
+        numbers = listing([f"*{escape_mrkdwn(n)}*" for n in reply.elsewhere], lang)
+        metric = escape_mrkdwn(metric_name(reply.draft, lang, default_ruleset()))
+        notes.append(t(lang, "coach.elsewhere", numbers=numbers, metric=metric))
     if reply.not_found:
         key = "coach.people_unavailable" if reply.people_unavailable else "coach.not_found"
         notes.append(t(lang, key, name=escape_mrkdwn(reply.not_found)))
@@ -185,6 +190,8 @@ def _confirm_owner(reply: Reply) -> list[dict]:
 def _unclear(reply: Reply) -> list[dict]:
     lang = reply.language
     notes = _notes(reply)
+    if reply.same:
+        notes.insert(0, t(lang, "coach.same"))
     if not notes:
         q = reply.question
         expected = f"{t(lang, f'coach.expected.{q}')}, {t(lang, f'coach.hint.{q}')}." if q else ""
