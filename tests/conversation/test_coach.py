@@ -160,7 +160,8 @@ def test_one_reply_can_answer_several_questions() -> None:
     _, replies = play(["Get more bookings", "from 30 to 40 a month by June, owner @anna"])
     reply = replies[-1]
     assert {"not-measurable", "no-deadline", "no-owner"} <= {f.rule for f in reply.gone}
-    assert reply.goal == "Increase bookings from 30 to 40 per month by 30 June 2027, owner <@U0ANNA>"
+    assert reply.goal == "Increase bookings from 30 to 40 per month by 30 June 2027, owner Anna Berg"
+    assert reply.draft.owner == "U0ANNA"
 
 
 @pytest.mark.parametrize(
