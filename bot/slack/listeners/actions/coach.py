@@ -40,9 +40,9 @@ def thread_of(body: dict, context: AsyncBoltContext) -> Thread | None:
     """The thread the pressed message is in, and who pressed; None when the payload lacks any of them."""
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    channel = context.channel_id or container.get("channel_id")
     thread_ts = container.get("thread_ts") or message.get("thread_ts") or container.get("message_ts")
-    user = context.user_id or (body.get("user") or {}).get("id")
+    user = context.user_id
     values = (context.team_id, channel, thread_ts, user)
     if not all(isinstance(v, str) and v for v in values):
         return None
