@@ -141,18 +141,26 @@ def _metric(
     return None, None, ()
 
 
-def _counted_metric(
-    reader: TextReader, read: NumbersRead, mentions: list[MetricMention], current: str | None, rules: RuleSet
-) -> MetricMention | None:
-    """The metric the reply's numbers are counted in, when it is another one as close to the sale as the draft's:
-    "vi har typ 300 ordrar i månaden nu" about sales counts orders (the grader reads a goal's target so too)."""
-    level = rules.concepts[current].level if current else 0
-    for number in (read.baseline, read.target):
-        m = reader.counted_by(number, mentions) if number is not None else None
-        cost = current is not None and "cost" in rules.concepts[current].tags
-        if m is not None and m.concept != current and m.level is not None and (level or 0) <= m.level and not cost:
-            return m
-    return None
+def _counts_another(
+    reader: TextReader, mentions: list[MetricMention], goal_metric: str | None, goal_words: str | None, rules: RuleSet
+) -> Callable[[Number], str | None]:
+    """For a number, the words of another metric it counts, when that metric is further from the sale than the
+    goal's ("200 likes" for a goal about bookings) or the goal is a cost: such a number is not the goal's. A metric
+    as close to the sale is taken for another word for the goal's own ("300 ordrar" about sales, "påmeldinger"
+    about newsletter sign-ups), and the goal keeps its metric: only the metric question or words such as "instead"
+    change it."""
+    concept = rules.concepts.get(goal_metric) if goal_metric else None
+    said_before = set(normalise(goal_words or "")[0].split())
+
+    def other(number: Number) -> str | None:
+        m = reader.counted_by(number, mentions)
+        if m is None or concept is None or m.concept == concept.id or set(m.matched.split()) <= said_before:
+            return None  # no metric, the goal's, or the goal's in fewer words ("abonnenter på nyhetsbrevet")
+        if "cost" not in concept.tags and m.level is not None and (concept.level or 0) <= m.level:
+            return None
+        return reader.plain[number.start : reader.metric_chars(m)[1]]
+
+    return other
 
 
 def _numbers(
@@ -202,10 +210,12 @@ def parse_answer(
     today: date,
     rules: RuleSet,
     current_metric: str | None = None,
+    current_words: str | None = None,
     pending: str | None = None,
     sender: str | None = None,
 ) -> Answer:
-    """Everything ``text`` tells us, as an Answer; ``pending`` is the question the reply answers."""
+    """Everything ``text`` tells us, as an Answer; ``pending`` is the question the reply answers, and
+    ``current_metric``/``current_words`` the draft's metric and the words the person named it with."""
     command, goal = read_command(text, rules, language)
     if command:
         return Answer(command=command, goal=goal)
@@ -228,19 +238,8 @@ def parse_answer(
             return Answer(plan=text.strip())
     metric, metric_words, scope = _metric(reader, rules, current_metric, pending, blocked)
     read = reader.targets(blocked)
-    mentions = reader.metrics(blocked)
-    if metric is None and not scope:
-        counted = _counted_metric(reader, read, mentions, current_metric, rules)
-        if counted is not None:
-            metric, metric_words = counted.concept, reader.spoken(counted)
-    goal_metric = metric or current_metric
-
-    def counts_other(number: Number) -> str | None:
-        m = reader.counted_by(number, mentions)
-        if m is None or m.concept == goal_metric or goal_metric is None:
-            return None
-        return reader.plain[number.start : reader.metric_chars(m)[1]]
-
+    words = metric_words if metric else current_words
+    counts_other = _counts_another(reader, reader.metrics(blocked), metric or current_metric, words, rules)
     numbers = _numbers(reader, read, pending, bool(deadlines) or metric is not None, counts_other)
     has_number = any(k in numbers for k in ("baseline", "target", "relative_pct"))
     return Answer(

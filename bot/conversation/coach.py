@@ -61,6 +61,7 @@ class Reply:
     names: tuple[str, ...] = ()  # for ``lookup``
     way_out: bool = False  # offer skip / new / save after replies we could not read
     same: bool = False  # the reply said what the draft already says
+    turned: bool = False  # the new numbers turned the goal's direction (a target below today's value)
     excerpt: str | None = None  # the goal sentence taken out of a long first message
     left_out_chars: int = 0  # what of that message was left out
 
@@ -201,6 +202,7 @@ def coach_turn(
             today=today,
             rules=rules,
             current_metric=draft.metric,
+            current_words=draft.metric_words,
             pending=state.pending,
             sender=sender,
         )
@@ -239,6 +241,7 @@ def coach_turn(
         cleared=cleared,
         left_out=answer.left_out,
         elsewhere=answer.elsewhere,
+        turned="direction" in changed and answer.direction != merged.direction,
         **extra,
     )
     if candidates:

@@ -169,6 +169,7 @@ def merge_answer(
         changes["owner_name"] = answer.owner_name
     merged = draft.with_changes(**changes)
     if merged.target is not None and merged.baseline is not None and merged.target != merged.baseline:
+        # The numbers decide which way the goal goes (the grader reads them so); the reply says when they turned it.
         merged = merged.with_changes(direction="decrease" if merged.target < merged.baseline else "increase")
     changed = tuple(k for k in (*changes, "direction") if k != "owner_name" and getattr(draft, k) != getattr(merged, k))
     changed = tuple(dict.fromkeys(changed))

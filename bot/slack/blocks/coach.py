@@ -101,6 +101,11 @@ def _notes(reply: Reply) -> list[str]:
     if reply.cleared and reply.draft is not None and reply.draft.metric:
         metric = escape_mrkdwn(metric_name(reply.draft, lang, default_ruleset()))
         notes.append(t(lang, "coach.cleared", metric=metric))
+    draft = reply.draft
+    if reply.turned and draft is not None and draft.target is not None and draft.baseline is not None:
+        key = "coach.turned_down" if draft.direction == "decrease" else "coach.turned_up"
+        target, baseline = (format_number(v, draft.unit, lang) for v in (draft.target, draft.baseline))
+        notes.append(t(lang, key, target=target, baseline=baseline))
     if reply.left_out:
         numbers = listing([f"*{escape_mrkdwn(n)}*" for n in reply.left_out], lang)
         notes.append(t(lang, "coach.left_out", numbers=numbers, example=escape_mrkdwn(reply.left_out[0])))
