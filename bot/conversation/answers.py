@@ -240,7 +240,10 @@ def parse_answer(
     read = reader.targets(blocked)
     words = metric_words if metric else current_words
     counts_other = _counts_another(reader, reader.metrics(blocked), metric or current_metric, words, rules)
-    numbers = _numbers(reader, read, pending, bool(deadlines) or metric is not None, counts_other)
+    # A bare number is the target of a reply that is a small goal of its own: it has a deadline, a new metric or
+    # words that replace ("make it 160 instead", "150 innen sommeren").
+    mini_goal = bool(deadlines) or metric is not None or bool(reader.spans("coach-switch"))
+    numbers = _numbers(reader, read, pending, mini_goal, counts_other)
     has_number = any(k in numbers for k in ("baseline", "target", "relative_pct"))
     return Answer(
         deadline=max(d.due for d in deadlines) if deadlines else None,

@@ -155,8 +155,12 @@ class TextReader:
     def metric_chars(self, mention: MetricMention) -> tuple[int, int]:
         return self._chars(mention.start, max(mention.end, mention.start + 1))
 
-    def spoken(self, mention: MetricMention) -> str:
-        """The metric in the person's own words (see ``rewrite.spoken_metric``)."""
+    def spoken(self, mention: MetricMention) -> str | None:
+        """The metric in the person's own words (see ``rewrite.spoken_metric``), when they name a thing: words
+        that start with a verb of the goal ("book a table", "sell") would not read as the subject of a sentence."""
+        verbs = ("increase", "decrease", "improve", "reach")
+        if any(f.start == mention.start for name in verbs for f in self.cues.get(name, ())):
+            return None
         return spoken_metric(self.reading.tokens, self.plain, self.language, mention, self.rules)
 
     def period(self) -> str | None:
