@@ -20,7 +20,7 @@ from .facts import MetricMention
 from .language import language_scores, pick_language
 from .lexicon import LANGUAGES
 from .numbers import read_targets
-from .phrases import Found
+from .phrases import Found, Matches
 from .reading import Reading
 from .rewrite import spoken_metric
 from .ruleset import RuleSet
@@ -58,12 +58,21 @@ class NumbersRead(NamedTuple):
     others: tuple[Number, ...] = ()
 
 
-def prefer_language(cues: dict[str, list[Found]], language: str) -> dict[str, list[Found]]:
-    """The cue matches without those of another language that share a word with one of ``language``."""
-    own = [f for found in cues.values() for f in found if f.phrase.language == language]
+def prefer_language(matches: Matches, cues: dict[str, list[Found]], language: str) -> dict[str, list[Found]]:
+    """The cue matches without those of another language whose very words the text's own language reads as
+    something else: bokmål "nå" (now) is no baseline cue in a Swedish text, where "nå" is "reach"."""
+
+    def own(f: Found, same_list: bool) -> bool:
+        return any(
+            o.end == f.end
+            and not o.phrase.metric
+            and o.phrase.language == language
+            and (o.label == f.label) == same_list
+            for o in matches.at.get(f.start, ())
+        )
 
     def kept(f: Found) -> bool:
-        return f.phrase.language == language or not any(o.start < f.end and f.start < o.end for o in own)
+        return f.phrase.language == language or own(f, True) or not own(f, False)
 
     out = {name: [f for f in found if kept(f)] for name, found in cues.items()}
     return {name: found for name, found in out.items() if found}
@@ -81,7 +90,7 @@ class TextReader:
             scores = language_scores(self.reading.tokens, plain, rules.lexicon.letters)
             self.reading.language = pick_language(scores, str(default))
         self.language = self.reading.language
-        self.cues = prefer_language(self.reading.cues, self.language)
+        self.cues = prefer_language(self.reading.matches, self.reading.cues, self.language)
 
     @property
     def tokens(self) -> list[Token]:
