@@ -231,11 +231,6 @@ def parse_answer(
         return Answer(command="skip")
     deadlines = _deadline(reader, today, plan, pending == "deadline")
     blocked = [(d.start, d.end) for d in deadlines] + list(owner.spans) + ([plan] if plan else [])
-    if plan is None and pending == "plan":
-        # After "what will you do if it lags?", words that no other field explains are the plan, dates and all.
-        said = [(n.start, n.end) for n in reader.numbers(blocked)] + [reader.metric_chars(m) for m in reader.metrics()]
-        if _uncovered_words(reader, blocked + said) >= PLAN_MIN_WORDS and not owner.cued:
-            return Answer(plan=text.strip())
     metric, metric_words, scope = _metric(reader, rules, current_metric, pending, blocked)
     read = reader.targets(blocked)
     words = metric_words if metric else current_words
@@ -245,6 +240,13 @@ def parse_answer(
     mini_goal = bool(deadlines) or metric is not None or bool(reader.spans("coach-switch"))
     numbers = _numbers(reader, read, pending, mini_goal, counts_other)
     has_number = any(k in numbers for k in ("baseline", "target", "relative_pct"))
+    gives = "baseline" in numbers or ("target" in numbers and read.target_cued) or metric or scope or owner.user
+    if plan is None and pending == "plan" and not (gives or owner.cued):
+        # After "what will you do if it lags?", a reply that gives no other field is the plan, dates and numbers
+        # and all ("we run a campaign in May", "we spend 20 % more on ads"), unless a date is all it says.
+        dates = [(d.start, d.end) for d in deadlines]
+        if _uncovered_words(reader, dates) >= PLAN_MIN_WORDS:
+            return Answer(plan=text.strip())
     return Answer(
         deadline=max(d.due for d in deadlines) if deadlines else None,
         baseline=numbers.get("baseline"),  # type: ignore[arg-type]

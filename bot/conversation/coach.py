@@ -152,8 +152,9 @@ def _pressed(button: str) -> Answer:
 
 
 def _resolve(answer: Answer, people: Directory, text: str, rules: RuleSet, language: str) -> dict[str, object]:
-    """The owner a name means: one person is taken, several are asked about, nobody is said back (unless the
-    words were no name at all: known words that were not marked as the owner)."""
+    """The owner a name means: one person is taken, several are asked about, and a name nobody has is said back —
+    when it was one: marked as the owner ("ansvarig Petter"), or written as a name ("Petter"), not a word the
+    lexicons know or a lower-case word given where a name was asked for ("thanks!")."""
     for name in answer.owner_names:
         found = people.find(name)
         if len(found) == 1:
@@ -162,7 +163,8 @@ def _resolve(answer: Answer, people: Directory, text: str, rules: RuleSet, langu
             return {"candidates": tuple((p.id, p.label) for p in found[:CANDIDATES_SHOWN])}
     name = answer.owner_names[-1]
     reader = TextReader(normalise(text)[0], rules, language)
-    if not answer.owner_cued and known_words(reader, name):
+    written_as_name = all(word[:1].upper() + word[1:] in text for word in name.split())
+    if known_words(reader, name) or not (answer.owner_cued or written_as_name):
         return {}
     return {"not_found": name.title(), "people_unavailable": not people.available}
 

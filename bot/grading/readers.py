@@ -200,7 +200,7 @@ class TextReader:
     def sentences(self) -> list[tuple[int, int]]:
         """Sentences as characters. A full stop after "ca"/"about" or before a number ("ca. 120") ends nothing."""
         tokens = self.reading.tokens
-        rough = {f.end for f in self.cues.get("approximately", ())}
+        rough = {i for f in self.cues.get("approximately", ()) for i in range(f.start, f.end + 1)}
         out, start = [], 0
         for i, t in enumerate(tokens):
             if t.kind != "sym" or t.text not in _SENTENCE_END:
