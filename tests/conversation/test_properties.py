@@ -3,8 +3,9 @@ was — whatever question was pending, in whatever order the parts come, in any 
 without filler words and diacritics, and with a plan whose own month and number must stay inside the plan.
 
 Replies are built from parts, each about one field ("vi har typ 30 i månaden nu", "malet ar 45", "innen mars",
-"owner <@U0P3>", "om det släpar efter …", "tack!"); hypothesis picks the draft, the pending question, the parts,
-their values, their order and how they are joined.
+"owner <@U0P3>", "om det släpar efter …", "tack!"), and a bare number, which answers the number question asked
+(or is the target of a reply with a deadline) and is otherwise left out; hypothesis picks the draft, the pending
+question, the parts, their values, their order and how they are joined.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def replies(draw):
         if draw(st.booleans()):
             text = fold(text)  # typed without å/ä/ö/æ/ø
         parts.append((field, text))
+    bare = None
+    if "target" not in fields and "baseline" not in fields and draw(st.booleans()):
+        bare = draw(st.integers(401, 900))  # a number with no words: it answers the number question asked
+        parts.append(("bare", str(bare)))
     if draw(st.booleans()) or not parts:
         parts.insert(draw(st.integers(0, len(parts))), ("noise", draw(st.sampled_from(NOISE[language]))))
     ordered = draw(st.permutations(parts))
@@ -112,7 +117,13 @@ def replies(draw):
         "owner": "U0P3",
         "plan": next((t for f, t in parts if f == "plan"), None),
     }
-    return language, start, pending, text, {f: expected[f] for f in fields}
+    mentioned = {f: expected[f] for f in fields}
+    if bare is not None:
+        role = {"target": "target", "realistic": "target", "baseline": "baseline"}.get(pending or "")
+        role = role or ("target" if "deadline" in fields else None)  # "450 by May" is a small goal of its own
+        if role:
+            mentioned[role] = float(bare)
+    return language, start, pending, text, mentioned
 
 
 _STATES: dict[str, CoachState] = {}
