@@ -198,17 +198,18 @@ class TextReader:
         return sum(t.kind != "sym" for t in self.reading.tokens)
 
     def sentences(self) -> list[tuple[int, int]]:
-        """Sentences as characters. A full stop that ends a short word ("ca.", "t.ex.", "kl.") or belongs to a
-        word such as "ca." ends nothing."""
+        """Sentences as characters. A full stop inside a word ("t.ex.", "e.g.") or of a word such as "ca." ends
+        nothing."""
         tokens = self.reading.tokens
         rough = {i for f in self.cues.get("approximately", ()) for i in range(f.start, f.end + 1)}
         out, start = [], 0
         for i, t in enumerate(tokens):
             if t.kind != "sym" or t.text not in _SENTENCE_END:
                 continue
-            before = tokens[i - 1] if i > 0 else None
-            short = before is not None and before.kind == "word" and len(before.text) <= 2 and before.end == t.start
-            if t.text == "." and (i in rough or short):
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            attached = following is not None and following.start == t.end
+            dotted = i >= 2 and tokens[i - 2].text == "." and tokens[i - 2].end == tokens[i - 1].start
+            if t.text == "." and (i in rough or attached or dotted):
                 continue
             if i > start:
                 out.append(self._chars(start, i + 1))
