@@ -186,7 +186,7 @@ def _confirm_owner(reply: Reply) -> list[dict]:
     first = escape_mrkdwn(reply.candidates[0][1])
     text = f"*{t(lang, 'coach.confirm_owner', name=first)}* {t(lang, 'coach.confirm_owner_others')}"
     elements = [
-        button(escape_mrkdwn(label)[:75], f"{ACTION_PREFIX}owner_{n}", f"{OWNER_BUTTON}{user}")
+        button(label, f"{ACTION_PREFIX}owner_{n}", f"{OWNER_BUTTON}{user}")  # plain text: shown as named
         for n, (user, label) in enumerate(reply.candidates)
     ]
     return [_section(text), {"type": "actions", "block_id": "coach_owner", "elements": elements}]
