@@ -57,8 +57,7 @@ class Answer:
     plan: str | None = None
     left_out: tuple[str, ...] = ()  # numbers as written that no field took
     elsewhere: tuple[str, ...] = ()  # numbers counted in another metric than the goal's ("200 likes")
-    yes: bool = False
-    no: bool = False
+    yes: bool = False  # "ja" to the person a name was taken for
 
     @property
     def understood(self) -> bool:

@@ -61,6 +61,7 @@ class Reply:
     names: tuple[str, ...] = ()  # for ``lookup``
     way_out: bool = False  # offer skip / new / save after replies we could not read
     same: bool = False  # the reply said what the draft already says
+    rejected: bool = False  # "no" to the person a name was taken for
     turned: bool = False  # the new numbers turned the goal's direction (a target below today's value)
     excerpt: str | None = None  # the goal sentence taken out of a long first message
     left_out_chars: int = 0  # what of that message was left out
@@ -216,8 +217,9 @@ def coach_turn(
     if answer.owner is not None and answer.owner in dict(state.candidates):
         answer = replace(answer, owner_name=dict(state.candidates)[answer.owner])
     if answer.no_owner:
-        if state.candidates:  # "no, not her": ask for the person again
-            return _miss(state.with_changes(candidates=()), lang, draft, current, not_found=state.candidates[0][1])
+        if state.candidates:  # "no, not her": ask who it is then
+            asked = state.with_changes(candidates=(), pending="owner")
+            return asked, replace(_repeat(asked, lang, draft, current, kind="unclear"), rejected=True)
         return _skip(state, lang, draft, current, "owner")
     if answer.owner is None and answer.owner_names:
         if people is None:

@@ -245,8 +245,3 @@ class TextReader:
             if best is None or points >= best[0]:
                 best = (points, start, (start, end))
         return best[2] if best else None
-
-
-def words_between(tokens: Sequence[Token], start: int, end: int) -> list[Token]:
-    """The word tokens whose characters lie within ``start:end``."""
-    return [t for t in tokens if t.kind == "word" and start <= t.start and t.end <= end]

@@ -131,7 +131,7 @@ def test_a_name_is_looked_up_one_person_is_taken_and_several_are_asked_about() -
     assert ask.kind == "confirm_owner" and picked.changed == ("owner",)
     assert state.draft.owner == "U0ANNAL" and state.draft.owner_name == "Anna Lind" and not state.candidates
     state, (_, ask, no) = play(["More bookings", "Anna owns it", "no"])
-    assert no.kind == "unclear" and state.draft.owner is None and not state.candidates
+    assert no.rejected and no.question == "owner" and state.draft.owner is None and not state.candidates
 
 
 def test_a_name_nobody_has_is_said_back_and_not_stored() -> None:

@@ -197,6 +197,8 @@ def _unclear(reply: Reply) -> list[dict]:
     notes = _notes(reply)
     if reply.same:
         notes.insert(0, t(lang, "coach.same"))
+    if reply.rejected:
+        notes.insert(0, t(lang, "coach.owner_other"))
     if not notes:
         q = reply.question
         expected = f"{t(lang, f'coach.expected.{q}')}, {t(lang, f'coach.hint.{q}')}." if q else ""
