@@ -12,6 +12,7 @@ from bot.store import repository as repo
 from bot.store import session_scope
 from scenario.conftest import Harness, rendered
 from scenario.test_coach_threads import dm, in_channel, say
+from scenario.test_faults import _opened_read_only
 from tests.support.fake_slack import BOT_USER_ID, HOME_TEAM, member
 
 MEMBERS = [
@@ -154,3 +155,28 @@ def test_a_button_on_a_thread_we_do_not_coach_in_does_nothing(slack: Harness) ->
     assert not slack.fake.of("chat.postMessage")
     with session_scope(slack.engine) as session:
         assert repo.list_kpis(session, HOME_TEAM) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_save_that_failed_is_never_reported_as_saved(slack: Harness) -> None:
+    say(slack, dm("Get 40 bookings a month by June, owner <@U0KARI>", "50.1", thread_ts=None), "EvW1")
+    with _opened_read_only(slack.engine):
+        failed = rendered(say(slack, dm("save anyway", "50.2", thread_ts="50.1"), "EvW2"))
+    assert "Saved" not in failed and "Something went wrong on my side and nothing was changed" in failed
+    with session_scope(slack.engine) as session:
+        assert repo.list_kpis(session, HOME_TEAM) == []
+        assert repo.get_conversation(session, HOME_TEAM, "D0ANN", "50.1").state.get("saved_as") is None
+    saved = rendered(say(slack, dm("save anyway", "50.3", thread_ts="50.1"), "EvW3"))
+    assert "Saved as *#1*" in saved
+
+
+def test_someone_who_may_not_change_the_threads_kpi_saves_nothing(slack: Harness) -> None:
+    mention = {"type": "app_mention", "user": "U0ANN", "ts": "60.1", "channel": "C0GENERAL"}
+    say(slack, {**mention, "text": f"<@{BOT_USER_ID}> Get 40 bookings a month by June, owner <@U0KARI>"}, "EvP1")
+    assert "Saved as *#1*" in rendered(say(slack, in_channel("save anyway", "60.2", thread_ts="60.1"), "EvP2"))
+    other = {**in_channel("aim for 50", "60.3", thread_ts="60.1"), "user": "U0EVE"}
+    say(slack, other, "EvP3")
+    refused = rendered(say(slack, {**in_channel("save anyway", "60.4", thread_ts="60.1"), "user": "U0EVE"}, "EvP4"))
+    assert "Only the owner or the creator of *#1* can change it, so I saved nothing." in refused
+    with session_scope(slack.engine) as session:
+        assert repo.get_kpi(session, HOME_TEAM, 1).target == 40.0 and len(repo.list_kpis(session, HOME_TEAM)) == 1
