@@ -87,7 +87,7 @@ def test_what_an_answer_set_is_said_back_field_by_field() -> None:
 
 def test_numbers_left_out_and_numbers_of_another_metric_are_named_back() -> None:
     _, _, reply = turns("Fler likes på Instagram", "byt till bokningar", "vi har 200 likes i veckan idag")
-    assert "Jag tog inte med *200 likes* – målet räknar bokningar." in shown(build_coach_turn(reply))
+    assert "Jag tog inte med *200 likes* – målet gäller bokningar." in shown(build_coach_turn(reply))
     _, _, reply = turns("More bookings", "aim for 40", "hmm, maybe 150")  # asked: by when?
     text = shown(build_coach_turn(reply))
     assert "I left *150* out – is it the target or today's value? Write e.g. _target 150_ or _150 today_." in text
