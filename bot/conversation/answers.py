@@ -68,9 +68,9 @@ class Answer:
 def read_command(text: str, rules: RuleSet, language: str | None = None) -> tuple[str | None, str | None]:
     """The command a reply is (``why``/``new``/``save``/``save-anyway``/``keep-going``/``skip``/``help``), and
     the goal after ``new:`` when one follows."""
-    plain, _ = normalise(text)
+    plain, mentions = normalise(text)
     if not plain.strip(" ?!.,:;"):
-        return "help", None
+        return (None, None) if mentions else ("help", None)  # a mention alone answers "Who owns it?"
     reader = TextReader(plain, rules, default=language)
     command = next((c for c in COMMANDS if reader.whole(f"coach-{c}")), None)
     if command:

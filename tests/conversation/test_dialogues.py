@@ -216,3 +216,14 @@ def test_an_unclear_reply_gets_what_was_expected_and_after_the_second_a_way_out(
     assert second.kind == "unclear" and second.way_out and state.draft.target is None
     assert skipped.kind == "skipped" and skipped.skipped == "target" and skipped.question == "deadline"
     assert state.misses == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_mention_alone_answers_who_owns_it(language: str) -> None:
+    goal = {
+        "sv": "Öka bokningar från 30 till 40 i månaden senast juni",
+        "nb": "Øke bookinger fra 30 til 40 i måneden innen juni",
+        "en": "Grow bookings from 30 to 40 a month by June",
+    }
+    state, (first, reply) = play([goal[language], "<@U0KARI>"])
+    assert first.question == "owner" and reply.changed == ("owner",) and state.draft.owner == "U0KARI"

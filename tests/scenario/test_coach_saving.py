@@ -180,3 +180,14 @@ def test_someone_who_may_not_change_the_threads_kpi_saves_nothing(slack: Harness
     assert "Only the owner or the creator of *#1* can change it, so I saved nothing." in refused
     with session_scope(slack.engine) as session:
         assert repo.get_kpi(session, HOME_TEAM, 1).target == 40.0 and len(repo.list_kpis(session, HOME_TEAM)) == 1
+
+
+def test_a_mention_of_the_owner_after_the_bots_own_name_is_the_owner(slack: Harness) -> None:
+    mention = {"type": "app_mention", "user": "U0ANN", "channel": "C0GENERAL"}
+    say(slack, {**mention, "ts": "70.1", "text": f"<@{BOT_USER_ID}> Get 40 bookings a month by June"}, "EvO1")
+    answer = {**mention, "ts": "70.2", "thread_ts": "70.1", "text": f"<@{BOT_USER_ID}> <@U0KARI>"}
+    reply = rendered(say(slack, answer, "EvO2"))
+    assert "owner: @U0KARI" in reply and "Fixed: Nobody owns it" in reply
+    with session_scope(slack.engine) as session:
+        state = repo.get_conversation(session, HOME_TEAM, "C0GENERAL", "70.1").state
+        assert state["draft"]["owner"] == "U0KARI"

@@ -26,7 +26,13 @@ from bot.slack.i18n import pick_language, t
 # The events manifest.yml subscribes to; tests/slack/test_manifest.py keeps the two in step.
 SUBSCRIBED_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", "app_home_opened")
 log = logging.getLogger(__name__)
-_LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
+_MENTION = re.compile(r"<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>[\s,:]*")
+
+
+def without_our_mention(text: str, bot_user_id: str | None) -> str:
+    """The text of a mention without the bot's own name; anyone else mentioned stays, since "@KPI advisor @Kari
+    owns it" names the owner (and the bot is never one)."""
+    return _MENTION.sub(lambda m: "" if m.group("user") == bot_user_id else m.group(0), text).strip()
 
 
 async def _first_delivery(bot: BotContext, body: dict, team_id: str) -> bool:
@@ -78,7 +84,7 @@ async def _answer(
 
 async def _mentioned(bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
     text = (body.get("event") or {}).get("text") or ""
-    await _answer(bot, body, client, context, _LEADING_MENTIONS.sub("", text), direct=True)
+    await _answer(bot, body, client, context, without_our_mention(text, context.bot_user_id), direct=True)
 
 
 async def _message(
