@@ -11,8 +11,9 @@ import json
 import logging
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -64,6 +65,7 @@ def verdict_lines(lines: Iterable[str], *, language: str | None, today: date | N
 # answer) are graded at once in this process.
 PARALLEL_MIN_LINES = 256
 _CHUNK_LINES = 128
+_IN_FLIGHT = 4  # chunks per worker queued ahead, so no worker waits for this process
 _settings: tuple[str | None, date | None, RuleSet] | None = None
 
 
@@ -99,6 +101,24 @@ class BatchGrader:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         chunks = [lines[i : i + _CHUNK_LINES] for i in range(0, len(lines), _CHUNK_LINES)]
         return "".join(self._pool.map(_grade_chunk, chunks))
+
+    def stream(self, batches: Iterable[list[str]]) -> Iterator[str]:
+        """The verdicts of every batch, in order, as soon as they are ready. Large batches are split over the
+        workers and several chunks are kept in flight, so the workers grade while this process reads the next lines
+        and writes the last answers; a small batch with nothing in flight is answered at once."""
+        pending: deque[Future[str]] = deque()
+        for lines in batches:
+            if self.jobs <= 1 or (not pending and len(lines) < PARALLEL_MIN_LINES):
+                yield _grade_chunk(lines)
+                continue
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            for i in range(0, len(lines), _CHUNK_LINES):
+                pending.append(self._pool.submit(_grade_chunk, lines[i : i + _CHUNK_LINES]))
+            while pending and (pending[0].done() or len(pending) > _IN_FLIGHT * self.jobs):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def close(self) -> None:
         if self._pool is not None:

@@ -62,8 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         jobs = args.jobs or available_cpus()
         grader = BatchGrader(language=args.lang, today=args.today, rules=rules, jobs=jobs)
         try:
-            for lines in _stdin_line_batches():
-                _write_stdout(grader.grade(lines))
+            for answers in grader.stream(_stdin_line_batches()):
+                _write_stdout(answers)
         finally:
             grader.close()
         return 0
@@ -73,7 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     try:
         a = grade_goal(text, language=args.lang, today=args.today, rules=rules)
-    except Exception as error:  # a person gets one line, never a traceback
+    except Exception as error:
         print(f"error: could not grade this goal ({type(error).__name__})", file=sys.stderr)
         return 1
     if args.json:
@@ -135,6 +135,18 @@ def _upgrade(url: str) -> str | None:
     return None
 
 
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from .manifest import manifest_for_host, manifest_for_socket_mode
+
+    try:
+        text = manifest_for_socket_mode() if args.socket_mode else manifest_for_host(args.host)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _write_stdout(text)
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from .store import database_url_from_env, head_revision
 
@@ -160,14 +172,19 @@ def _run_event_loop(main: object) -> None:
 
 
 def _ready_settings(**options: Any) -> Settings | None:
-    """Settings from the environment with the database migrated; None (after one line on stderr) when either fails.
+    """Settings from the environment, the rules loaded and the database migrated; None (after one line on stderr)
+    when any of them fails.
 
-    Both `serve` and `checkins run-due` start this way, so a bad variable reads the same whichever was run."""
+    Both `serve` and `checkins run-due` start this way, so a bad variable reads the same whichever was run. A broken
+    team rules directory (KPI_ADVISOR_RULES_DIR) stops start-up with its file and line: otherwise every /kpi check
+    would fail later, in a log nobody reads."""
+    from .grading import RuleFileError, default_ruleset
     from .settings import ConfigError, settings_from_env
 
     try:
         settings = settings_from_env(**options)
-    except ConfigError as error:
+        default_ruleset()
+    except (ConfigError, RuleFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return None
     problem = _upgrade(settings.database_url)
@@ -318,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="after how long an unconfirmed claim of another run counts as abandoned (default: 120)",
     )
     run_due.set_defaults(func=cmd_checkins_run_due)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest for your host, or for Socket Mode")
+    where = manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--host", help="the public HTTPS host Slack will call (e.g. kpi.example.com)")
+    where.add_argument("--socket-mode", action="store_true", help="no public URL: Slack connects over a WebSocket")
+    manifest.set_defaults(func=cmd_manifest)
 
     db = sub.add_parser("db", help="manage the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)

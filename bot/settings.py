@@ -60,8 +60,6 @@ BOT_SCOPES = (
     "commands",
     "groups:history",
     "im:history",
-    "im:read",
-    "im:write",
     "users:read",
 )
 

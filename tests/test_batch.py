@@ -97,3 +97,18 @@ def test_a_large_batch_over_workers_is_the_same_as_in_one_process():
         assert grader.grade(lines) == one
     finally:
         grader.close()
+
+
+def test_streamed_batches_come_back_in_order_large_and_small_mixed():
+    rules = default_ruleset()
+    batches = [[f"Get {n} bookings a month by June" for n in range(start, start + size)] for start, size in
+               ((0, 300), (300, 3), (303, 700), (1003, 1))]  # fmt: skip
+    grader = BatchGrader(language=None, today=date(2026, 11, 29), rules=rules, jobs=2)
+    try:
+        streamed = "".join(grader.stream(iter(batches)))
+    finally:
+        grader.close()
+    expected = "".join(
+        verdict_lines([line for b in batches for line in b], language=None, today=date(2026, 11, 29), rules=rules)
+    )
+    assert streamed == expected

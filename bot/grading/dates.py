@@ -23,7 +23,7 @@ from .phrases import Found
 from .tokens import Token
 
 _ISO = re.compile(r"(?P<y>20[0-9]{2})-(?P<m>[01]?[0-9])-(?P<d>[0-3]?[0-9])(?![0-9])")
-_DOTTED = re.compile(r"(?P<d>[0-3]?[0-9])[./](?P<m>[01]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])")
+_DOTTED = re.compile(r"(?P<d>[0-3]?[0-9])[./](?P<m>[0-3]?[0-9])[./](?P<y>(?:20)?[0-9]{2})(?![0-9])")
 _DAY_MONTH = re.compile(r"(?P<d>[0-3]?[0-9])/(?P<m>[01]?[0-9])(?![0-9/])")
 _YEAR = re.compile(r"(?P<y>20[0-9]{2})(?![0-9])")
 _QUARTER = re.compile(r"q ?(?P<q>[1-4])(?:[ /-]?(?P<y>20[0-9]{2}|'?[0-9]{2}))?(?![0-9])")
@@ -165,7 +165,10 @@ class _Reader:
             if m:
                 year = int(m["y"]) if len(m["y"]) == 4 else 2000 + int(m["y"])
                 prep, at = self.preposition(start, (self.before_words, self.by, self.year_preps))
-                self.add(at if prep else start, m.end(), _safe(year, int(m["m"]), int(m["d"])))
+                day, month = int(m["d"]), int(m["m"])
+                if month > 12 >= day:  # 3/31/2027: month first, as written in the US
+                    day, month = month, day
+                self.add(at if prep else start, m.end(), _safe(year, month, day))
                 return
         m = _DAY_MONTH.match(text, start) if joined else None
         if m:
@@ -256,7 +259,8 @@ class _Reader:
         if span is None:
             return
         end_word, at = self.preposition(start, (self.ends,))
-        prep, at2 = self.preposition(at if end_word else start, (self.before_words, self.by, self.in_, self.within))
+        by = tuple(w for w in self.by if w != "for")  # "for the Christmas bread boxes" names a product, not a date
+        prep, at2 = self.preposition(at if end_word else start, (self.before_words, by, self.in_, self.within))
         if prep is None and end_word is None:
             return
         (sm, sd), (em, ed) = span

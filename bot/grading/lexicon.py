@@ -25,12 +25,12 @@ LANGUAGES = ("en", "sv", "nb")
 STAGES = ("reach", "engage", "activate", "loyalty")
 CONVERSIONS = ("macro", "micro")
 POLARITIES = ("higher", "lower")
-CONCEPT_KEYS = {"level", "stage", "conversion", "tags", "label", "terms", "instead", "base", "polarity"}
+CONCEPT_KEYS = {"level", "stage", "conversion", "tags", "label", "terms", "instead", "base", "polarity", "as-rate"}
 READER_LISTS = {
     "directions": ("increase", "reach", "decrease", "improve", "past", "clause-break", "channel"),
     "numbers": (
         *("from", "to", "baseline-before", "baseline-after", "baseline-after-direct", "target-before"),
-        "relative-before",
+        *("relative-before", "compared-before"),
         *("change-after", "not-target-before", "not-target-after", "duration-after", "times", "approximately"),
     ),
 }
@@ -38,6 +38,7 @@ DATE_PHRASES = ("this-year", "next-year", "this-quarter", "next-quarter", "this-
 DATE_PHRASES += ("next-week", "first-half", "second-half")
 PERIODS = ("day", "week", "month", "quarter", "year")
 NOT_A_METRIC = ""  # the label of the not-metrics phrases: they win the words they match, and name nothing
+LANGUAGE_NEUTRAL_LISTS = frozenset({"phrase-bounds"})  # short function words: "i" is English too, and "på" Swedish
 VOCABULARY_WEIGHT = 1.0  # languages.yml words
 LEXICON_WEIGHT = 0.5  # words of metric and cue phrases
 
@@ -52,6 +53,7 @@ class Concept(NamedTuple):
     instead: str | None  # the level-4/5 concept to propose when a finding asks for another metric
     base: str | None  # for a cost, the volume it is the cost of
     polarity: str  # higher | lower: which way is good
+    as_rate: str | None = None  # the concept it is when its numbers are percentages ("konverteringen till 3 %")
 
 
 @dataclass
@@ -379,7 +381,7 @@ def read_lexicons(dirs: list[Path]) -> _Collector:
     if money is not None and money not in collected.concepts:
         raise fail(collected.money_metric_path, ["money-metric"], f"no concept {money!r} in the metric lexicons")
     for cid, (spec, _, path) in collected.concepts.items():
-        for key in ("instead", "base"):
+        for key in ("instead", "base", "as-rate"):
             ref = spec.get(key)
             if ref is not None and ref not in collected.concepts:
                 raise fail(path, ["concepts", cid, key], f"{key} names an unknown concept {ref!r}")
@@ -405,9 +407,10 @@ def build_lexicon(collected: _Collector, extra_lists: dict[str, dict[str, list[N
         for lang, nodes in lists.items()
         for node in nodes
     ]
-    for _, lang, node in [*metric_phrases, *cue_phrases]:
+    for name, lang, node in [*metric_phrases, *cue_phrases]:
+        weight = 0.0 if name in LANGUAGE_NEUTRAL_LISTS else LEXICON_WEIGHT
         for key in atom_keys(node):
-            vocabulary.add(key, lang, LEXICON_WEIGHT)
+            vocabulary.add(key, lang if weight else None, weight)
     numbers, dates = collected.numbers, collected.dates
     neutral = [*numbers.scales, *numbers.units, *dates.months, *dates.units, *dates.counts, *dates.ordinals]
     for word in neutral:
@@ -425,6 +428,7 @@ def build_lexicon(collected: _Collector, extra_lists: dict[str, dict[str, list[N
             spec.get("instead"),
             spec.get("base"),
             spec.get("polarity") or "higher",
+            spec.get("as-rate"),
         )
         for cid, (spec, _, _) in collected.concepts.items()
     }

@@ -102,6 +102,15 @@ class _Cues:
     def starts_at(self, name: str, i: int) -> bool:
         return any(f.start == i for f in self.found.get(name, ()))
 
+    def compared(self, q: Quantity) -> bool:
+        """ "mot 900 tkr i fjol", "mot 1,8 MNOK i år": a number compared with, then a word about the past or now."""
+        if not self.ends_at("compared-before", q.start):
+            return False
+        after = range(q.end, q.end + 3)
+        return any(
+            self.first(name, after) for name in ("past", "baseline-after", "baseline-after-direct", "date:this-year")
+        )
+
     def said_now_after(self, tokens: Sequence[Token], q: Quantity) -> bool:
         """ "35 today", "25 bikes a month now": a present-time word right after a number or a few words later,
         with no other number in between."""
@@ -127,6 +136,7 @@ def read_targets(
     goal: Container[int],
     *,
     durations: bool = False,
+    beside_metric: Container[int] = (),
 ) -> Targets:
     """Target, baseline and relative change. Only numbers inside ``goal`` (the clause that states the goal) can be
     the target or the change; a stated baseline counts wherever it is."""
@@ -164,13 +174,16 @@ def read_targets(
         for q in numbers:
             if q.start in used:
                 continue
-            if cues.ends_at("baseline-before", q.start) or cues.said_now_after(tokens, q):
+            if cues.ends_at("baseline-before", q.start) or cues.said_now_after(tokens, q) or cues.compared(q):
                 result.baseline = q
                 used.add(q.start)
                 break
     result.multiplier = _multiplier(tokens, found, in_goal, goal, used)
-    if result.target is None and result.relative_pct is None:
-        result.target = _target(cues, in_goal, used, durations)
+    if result.target is None:
+        # With a relative change ("by 25 %") only a number said to be the target counts as one too ("to at least
+        # 800 cards"); without one, the best candidate.
+        explicit = result.relative_pct is not None or result.multiplier is not None
+        result.target = _target(cues, in_goal, used, durations, beside_metric, explicit_only=explicit)
     return result
 
 
@@ -195,9 +208,18 @@ def _multiplier(
     return None
 
 
-def _target(cues: _Cues, in_goal: list[Quantity], used: set[int], durations: bool) -> Quantity | None:
-    """The goal's number: one with a target cue before it ("to 35", "minst 40"), else the first one that is not a
-    frequency, a rank or (unless the metric is a time) a duration."""
+def _target(
+    cues: _Cues,
+    in_goal: list[Quantity],
+    used: set[int],
+    durations: bool,
+    beside_metric: Container[int],
+    *,
+    explicit_only: bool = False,
+) -> Quantity | None:
+    """The goal's number: one right beside the metric's words ("350 bookinger", "turnover 2.4M"), else one with a
+    target cue before it ("to 35", "minst 40"), else the first one that is not a frequency, a rank or (unless the
+    metric is a time) a duration."""
     candidates = []
     for q in in_goal:
         if q.start in used or cues.ends_at("not-target-before", q.start):
@@ -206,5 +228,13 @@ def _target(cues: _Cues, in_goal: list[Quantity], used: set[int], durations: boo
             continue
         if not durations and cues.starts_at("duration-after", q.end) and q.value <= 20:
             continue
-        candidates.append((0 if cues.ends_at("target-before", q.start) else 1, q.start, q))
+        rank = (
+            0
+            if (q.end in beside_metric or q.start in beside_metric)
+            else 1
+            if cues.ends_at("target-before", q.start)
+            else 2
+        )
+        if rank < 2 or not explicit_only:
+            candidates.append((rank, q.start, q))
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None

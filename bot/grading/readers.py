@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from .facts import MetricMention
+from .facts import GoalFacts, MetricMention
 from .language import language_scores, pick_language
 from .lexicon import LANGUAGES
 from .numbers import read_targets
@@ -170,7 +170,8 @@ class TextReader:
         verbs = ("increase", "decrease", "improve", "reach")
         if any(f.start == mention.start for name in verbs for f in self.cues.get(name, ())):
             return None
-        return spoken_metric(self.reading.tokens, self.plain, self.language, mention, self.rules)
+        facts = GoalFacts(self.plain, self.language, date.today(), tokens=self.reading.tokens, cues=self.reading.cues)
+        return spoken_metric(facts, mention, self.rules)
 
     def period(self) -> str | None:
         return self.reading.period(set())

@@ -156,6 +156,17 @@ def _direction(facts: GoalFacts, numbers: Targets, polarity: str | None, taken: 
     return verb or numbers.direction or (better if polarity else None)
 
 
+def _as_rate(metric: MetricMention | None, targets: Targets, lexicon: Lexicon) -> MetricMention | None:
+    """A metric whose numbers are percentages is its rate: "höj konverteringen från 1,9 % till 3 %"."""
+    if metric is None or targets.target is None or targets.target.unit != "%":
+        return metric
+    rate = lexicon.concepts[metric.concept].as_rate
+    if rate is None:
+        return metric
+    c = lexicon.concepts[rate]
+    return metric._replace(concept=c.id, level=c.level, stage=c.stage, conversion=c.conversion, tags=c.tags)
+
+
 def _counted(
     metric: MetricMention | None, mentions: list[MetricMention], target: Quantity | None
 ) -> MetricMention | None:
@@ -163,10 +174,10 @@ def _counted(
     first metric: "öka salget till 1 800 ordrer" is about orders."""
     if target is None:
         return None
-    after = next((m for m in mentions if target.end <= m.start <= target.end + 1), None)
+    after = next((m for m in mentions if m.start == target.end), None)
     if after is None or metric is None or after is metric or after.level is None:
         return None
-    return after if (metric.level or 0) <= after.level and "cost" not in metric.tags else None
+    return after if metric.level == after.level and "cost" not in metric.tags else None
 
 
 def _platform(tokens: Sequence[Token], platforms: list[str], goal: frozenset[int]) -> str | None:
@@ -247,8 +258,10 @@ def read_goal(
     named = {i for m in mentions_found if "cost" in m.tags for i in range(m.start, m.end) if r.tokens[i].kind == "num"}
     numbers = r.quantities(in_deadline | named)
     durations = metric is not None and "time" in metric.tags
-    targets = read_targets(r.tokens, r.cues, numbers, goal, durations=durations)
+    beside = {metric.start, metric.end} if metric is not None else set()
+    targets = read_targets(r.tokens, r.cues, numbers, goal, durations=durations, beside_metric=beside)
     metric = _counted(metric, mentions_found, targets.target) or metric
+    metric = _as_rate(metric, targets, lexicon)
     in_goal = [d for d in deadlines if d.start in goal] or deadlines
     facts = GoalFacts(
         text=plain,

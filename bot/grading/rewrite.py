@@ -8,14 +8,12 @@ invents a number. A text with no goal in it gets a goal to fill in, not an inven
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 from typing import NamedTuple
 
 from .facts import GoalFacts, MetricMention
 from .ruleset import Rule, RuleSet
-from .tokens import Token
 
 _SWITCHES = ("other-metric", "base-metric")
 
@@ -70,12 +68,46 @@ def better_concept(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> tuple
     return default_concept(facts), switch
 
 
-def spoken_metric(tokens: Sequence[Token], text: str, language: str, metric: MetricMention, rules: RuleSet) -> str:
-    """The metric in the person's own words, spelled as the lexicon spells them (typos corrected, å/ä/ö/æ/ø put
-    back, abbreviations in capitals); the lexicon's label when the words are of another language or implied. The
-    coach writes its drafts with it too (``readers.TextReader.spoken``), so both say a metric the same way."""
-    if metric.language != language or metric.end <= metric.start:
-        return rules.concepts[metric.concept].label[language]
+# Cue lists whose words end the noun phrase a metric is named with (verbs, prepositions, numbers' cues, dates).
+_BOUNDS = ("phrase-bounds", "increase", "decrease", "improve", "reach", "target-before", "from", "to", "channel")
+_BOUNDS += ("past", "baseline-before", "relative-before", "clause-break", "approximately", "counted-sold")
+_EXTRA_WORDS = 3  # at most this many of the person's words on each side of the metric's own
+
+
+def _stops(facts: GoalFacts) -> set[int]:
+    stops = {
+        i
+        for name, found in facts.cues.items()
+        if name in _BOUNDS or name.startswith(("date:", "season:", "period:"))
+        for f in found
+        for i in range(f.start, f.end)
+    }
+    if facts.deadline is not None:
+        stops.update(range(facts.deadline.start, facts.deadline.end))
+    return stops
+
+
+def _noun_phrase(facts: GoalFacts, start: int, end: int) -> tuple[int, int]:
+    """The person's words around a metric's own: "summer ticket sales" → "ticket sales" (a season is a date word),
+    "beställningar av måttsydda kostymer" (a linking word and what follows it)."""
+    tokens, stops = facts.tokens, _stops(facts)
+    links = {i for f in facts.cues.get("phrase-links", ()) for i in range(f.start, f.end)}
+
+    def free(i: int) -> bool:
+        return 0 <= i < len(tokens) and tokens[i].kind == "word" and i not in stops and i not in links
+
+    first = start
+    while start - first < _EXTRA_WORDS and free(first - 1):
+        first -= 1
+    last = end
+    while last - end < _EXTRA_WORDS and (free(last) or (last in links and free(last + 1))):
+        last += 2 if last in links else 1
+    return first, last
+
+
+def _words(facts: GoalFacts, start: int, end: int, rules: RuleSet) -> str:
+    """tokens[start:end] as the person wrote them, spelled as the lexicon spells them (typos corrected, å/ä/ö/æ/ø
+    put back, abbreviations in capitals)."""
     abbreviations = rules.lexicon.abbreviations
 
     def spelled(word: str) -> str:
@@ -85,16 +117,37 @@ def spoken_metric(tokens: Sequence[Token], text: str, language: str, metric: Met
             return abbreviations[word[:-1]] + "s"
         return word
 
-    words = tokens[metric.start : metric.end]
-    parts = [spelled(words[0].read)]
-    for before, token in pairwise(words):
-        parts.append(text[before.end : token.start] + spelled(token.read))
-    said = "".join(parts)
-    label = rules.concepts[metric.concept].label[language]
+    tokens = facts.tokens[start:end]
+    parts = [spelled(tokens[0].read)]
+    for before, token in pairwise(tokens):
+        parts.append(facts.text[before.end : token.start] + spelled(token.read))
+    return "".join(parts)
+
+
+def _spoken(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
+    """The metric in the person's own words; the lexicon's label when the words are of another language or implied.
+    A metric said with a verb ("sälja 900 presentkort") is named by what the target counts ("sålda presentkort")."""
+    if metric.language != facts.language or metric.end <= metric.start:
+        return rules.concepts[metric.concept].label[facts.language]
+    target = facts.target
+    sold = any(f.start < metric.end and f.end > metric.start for f in facts.cues.get("counted-sold", ()))
+    if sold and target is not None:
+        _, last = _noun_phrase(facts, target.end, target.end)
+        if last > target.end:
+            noun = _words(facts, target.end, last, rules)
+            return rules.phrases["better_goal"][facts.language]["sold"].format(noun=noun)
+    said = _words(facts, *_noun_phrase(facts, metric.start, metric.end), rules)
+    label = rules.concepts[metric.concept].label[facts.language]
     named = label[label.rfind("(") + 1 : -1] if label.endswith(")") else ""  # "kostnad per ny kund (CAC)"
     if named and "," not in named and named.lower() not in said.lower():
         said += f" ({named})"  # the name people will look it up by, beside their own words
     return said
+
+
+def spoken_metric(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
+    """The metric in the person's own words, as the better goal writes it. The coach writes its drafts with it too
+    (``readers.TextReader.spoken``), so both say a metric the same way."""
+    return _spoken(facts, metric, rules)
 
 
 def better_goal(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> Rewrite:
@@ -130,7 +183,7 @@ def better_goal(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> Rewrite:
         clause = words["support_macro"].format(macro=rules.concepts[default_concept(facts)].label[lang])
     if kept:
         direction = facts.direction or ("decrease" if concept.polarity == "lower" else "increase")
-        name = spoken_metric(facts.tokens, facts.text, lang, metric, rules)  # type: ignore[arg-type]
+        name = _spoken(facts, metric, rules)  # type: ignore[arg-type]
     else:
         direction = "decrease" if concept.polarity == "lower" else "increase"
         name = concept.label[lang]

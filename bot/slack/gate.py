@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from urllib.parse import parse_qsl
 
 from slack_bolt.async_app import AsyncApp
@@ -23,6 +24,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from starlette.types import Receive, Scope, Send
 
+from bot.metrics import ACK_SECONDS, REQUESTS, request_kind
 from bot.slack.envelopes import FORM, JSON, BadBody, read_body
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,14 @@ class SlackGate:
         self.body_max_bytes = body_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        status, kind = await self._answer_request(scope, receive, send)
+        if status:
+            REQUESTS.labels(kind=kind, status=str(status)).inc()
+            ACK_SECONDS.labels(kind=kind).observe(time.perf_counter() - started)
+
+    async def _answer_request(self, scope: Scope, receive: Receive, send: Send) -> tuple[int, str]:
+        """Answer one request; returns the status sent and the request's kind (0 when the client left)."""
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
         raw = b""
         try:
@@ -63,7 +73,7 @@ class SlackGate:
                 raise Refused(400, "the body is not UTF-8") from None
             if _is_ssl_check(text, headers.get("content-type")):
                 await _answer(send, 200, "", "text/plain")  # what Bolt answers; Slack may send it unsigned
-                return
+                return 200, "other"
             self._verify(headers, text)
             try:
                 checked = read_body(text, headers.get("content-type"))
@@ -73,14 +83,15 @@ class SlackGate:
             digest = hashlib.sha256(raw).hexdigest()[:16] if raw else "-"
             log.info("refused (%s): %s; %d bytes, sha256 %s", refused.status, refused.reason, len(raw), digest)
             await _answer(send, refused.status, json.dumps({"error": refused.reason}), "application/json")
-            return
+            return refused.status, "other"
         except _Disconnected:
-            return
+            return 0, "other"
         bolt_headers = {**headers, "content-type": JSON}
         query = scope.get("query_string", b"").decode("latin-1")
         response = await self.app.async_dispatch(AsyncBoltRequest(body=checked.text, query=query, headers=bolt_headers))
         content_type = response.headers.get("content-type", ["application/json"])[0]
         await _answer(send, response.status, response.body, content_type)
+        return response.status, request_kind(checked.kind)
 
     async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes:
         declared = headers.get("content-length", "")

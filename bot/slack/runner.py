@@ -51,7 +51,10 @@ def run_workers(settings: Settings, *, host: str, workers: int, log_level: str =
     token stops start-up with one line instead of N crashing workers.
     """
     import os
+    import shutil
+    import tempfile
 
+    from bot.metrics import MULTIPROCESS_ENV
     from bot.slack.workers import Supervisor, WorkersUnavailable, reserve_port
 
     try:
@@ -60,11 +63,14 @@ def run_workers(settings: Settings, *, host: str, workers: int, log_level: str =
         raise StartupError(str(error)) from None
     port = reserved.getsockname()[1]
     os.environ[LOG_LEVEL_VARIABLE] = log_level  # the workers are new processes: they read it in create_asgi_app
+    metrics_dir = tempfile.mkdtemp(prefix="kpi-advisor-metrics-")
+    os.environ.setdefault(MULTIPROCESS_ENV, metrics_dir)  # every worker counts into it; /metrics sums them
     logging.getLogger(__name__).info("serving on %s:%s with %s worker processes", host, port, workers)
     try:
         Supervisor(host, port, workers, log_level, scheduler=checkins).run()
     finally:
         reserved.close()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 async def run(settings: Settings, *, host: str, log_level: str = "info", checkins: bool = True) -> None:

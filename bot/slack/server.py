@@ -19,12 +19,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 
+from bot.metrics import exposition
 from bot.services.register import database_ready
 from bot.settings import Settings
 from bot.slack.gate import SlackGate
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 HEALTH_TIMEOUT_SECONDS = 1.0  # load balancers wait a few seconds; answer well within that
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,11 @@ def create_web_app(
         ready = await probe.ready()
         return JSONResponse({"database": "ok" if ready else "unreachable"}, status_code=200 if ready else 503)
 
-    routes = [Route(HEALTH_PATH, healthz, methods=["GET"])]
+    async def metrics(_: Request) -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
+    routes = [Route(HEALTH_PATH, healthz, methods=["GET"]), Route(METRICS_PATH, metrics, methods=["GET"])]
     if app.oauth_flow is not None:
         routes.append(Route(app.oauth_flow.install_path, oauth_page, methods=["GET"]))
         routes.append(Route(app.oauth_flow.redirect_uri_path, oauth_page, methods=["GET"]))

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.metrics import DATABASE_ERRORS
 from bot.store.urls import normalise_database_url
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
@@ -28,13 +29,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_database_url(url)
     # An error's text must not quote what people typed: it reaches the log.
     kwargs.setdefault("hide_parameters", True)
-    if make_url(url).get_backend_name() == "sqlite":
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine, make_url(url).database)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+    errors = DATABASE_ERRORS.labels(backend=backend)
+    event.listen(engine, "handle_error", lambda _context: errors.inc())
+    return engine
 
 
 # SQLite errors after which a pooled connection is worth nothing: a handle opened while the file was read-only stays

@@ -182,6 +182,18 @@ def test_missing_or_refused_configuration_stops_serve_with_one_line(tmp_path: Pa
         )
         assert refused.returncode == 2 and "invalid_auth" in refused.stderr
         assert refused.stderr.strip().splitlines()[-1].startswith("error:") and "Traceback" not in refused.stderr
+        rules = tmp_path / "team-rules"
+        rules.mkdir()
+        (rules / "broken.yml").write_text("severity: loud\n", encoding="utf-8")
+        broken = subprocess.run(
+            [str(KPI_ADVISOR), "serve", "--port", str(_free_port())],
+            env={**_env(fake, tmp_path / "kpi.db"), "KPI_ADVISOR_RULES_DIR": str(rules)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert broken.returncode == 2 and broken.stderr.strip().count("\n") == 0
+        assert "broken.yml:1" in broken.stderr and "Traceback" not in broken.stderr
     finally:
         fake.stop()
 
@@ -269,5 +281,32 @@ def test_oauth_install_then_the_new_workspace_is_served(tmp_path: Path) -> None:
             assert "#1" in bot.answer("add Get 40 enquiries a month by June", team_id="TNEW1")
             posted = bot.command("check Get 500 likes", team_id="TNOTINSTALLED")
             assert "#" not in posted.text and "/100" not in posted.text
+    finally:
+        fake.stop()
+
+
+def test_the_log_never_holds_a_token_or_a_secret(tmp_path: Path) -> None:
+    """Debug logging on, failures provoked (a refused signature, Slack refusing a call, an unknown KPI): the secrets
+    the process was given appear nowhere in what it printed."""
+    token, secret = "xoxb-1234567890-SECRETTOKENVALUE", "0123456789abcdef-signing-secret"
+    fake = FakeSlack().start()
+    try:
+        env = {**_env(fake, tmp_path / "kpi.db"), "SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": secret}
+        with serving(env, "--log-level", "debug") as served:
+            base = served.base
+            body = command_body("check Get 40 bookings a month by June")
+            signed = signed_headers(secret, body, content_type=None)
+            assert httpx.post(f"{base}/slack/events", content=body.encode(), headers=signed).status_code == 200
+            forged = signed_headers("not-the-secret", body, content_type=None)
+            assert httpx.post(f"{base}/slack/events", content=body.encode(), headers=forged).status_code == 401
+            fake.failures["chat.postMessage"] = "not_in_channel"
+            show = command_body("show 999")
+            httpx.post(
+                f"{base}/slack/events", content=show.encode(), headers=signed_headers(secret, show, content_type=None)
+            )
+            assert "kpi_requests_total" in httpx.get(f"{base}/metrics").text
+        assert served.output, "the server printed nothing: the check below would prove nothing"
+        assert token not in served.output and secret not in served.output
+        assert "SECRETTOKENVALUE" not in served.output
     finally:
         fake.stop()

@@ -19,7 +19,13 @@ HERE = Path(__file__).parent
 
 @pytest.mark.skipif(not SCORE.exists(), reason="the shared eval script is not beside this checkout")
 @pytest.mark.parametrize(
-    ("name", "today"), [("goals_holdout.yml", "2026-11-23"), ("goals_typed.yml", None), ("goals_typed_2.yml", None)]
+    ("name", "today"),
+    [
+        ("goals_holdout.yml", "2026-11-23"),
+        ("goals_typed.yml", None),
+        ("goals_typed_2.yml", None),
+        ("goals_typed_3.yml", None),
+    ],
 )
 def test_goal_set_meets_the_eval_thresholds(name, today):
     cmd = f"{sys.executable} -m bot.cli check --jsonl" + (f" --today {today}" if today else "")

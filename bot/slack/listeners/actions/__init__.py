@@ -12,7 +12,8 @@ import logging
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.grading import grade_goal
+from bot import grading
+from bot.metrics import GRADE_SECONDS, timing
 from bot.services.register import fields_from_goal
 from bot.slack.blocks import build_check_result, build_kpi_modal, build_why, fallback_text
 from bot.slack.blocks.check import ACTION_SAVE, ACTION_SHARE, ACTION_WHY, goal_from_button_value
@@ -20,6 +21,8 @@ from bot.slack.blocks.kpi import CALLBACK_ADD
 from bot.slack.context import BotContext
 from bot.slack.listeners.actions import checkins as actions_checkins
 from bot.slack.listeners.actions import coach as actions_coach
+
+grade_goal = timing(GRADE_SECONDS)(grading.grade_goal)  # the grader stays free of metrics
 
 log = logging.getLogger(__name__)
 

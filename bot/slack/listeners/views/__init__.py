@@ -12,7 +12,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.grading import grade_goal
+from bot import grading
+from bot.metrics import GRADE_SECONDS, timing
 from bot.services import register as kpis
 from bot.slack.blocks import build_saved_modal, read_kpi_modal
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT, view_metadata, view_values
@@ -22,6 +23,8 @@ from bot.slack.i18n import pick_language, t
 from bot.slack.listeners.views import checkins as views_checkins
 from bot.slack.owners import learn_owner_timezone_later
 from bot.store import KpiNotFound, is_row_number
+
+grade_goal = timing(GRADE_SECONDS)(grading.grade_goal)  # the grader stays free of metrics
 
 log = logging.getLogger(__name__)
 
