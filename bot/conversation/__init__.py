@@ -4,7 +4,8 @@ No Slack and no database here: a turn is ``coach_turn(state, text, today=...) ->
 stores the state JSON per thread and renders the Reply.
 """
 
-from .coach import Reply, coach_turn
+from .coach import Reply, coach_turn, mark_saved
+from .people import Directory, Person
 from .state import CoachState, Draft
 
-__all__ = ["CoachState", "Draft", "Reply", "coach_turn"]
+__all__ = ["CoachState", "Directory", "Draft", "Person", "Reply", "coach_turn", "mark_saved"]

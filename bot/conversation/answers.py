@@ -1,86 +1,36 @@
-"""Reading a reply in the thread: a command (why?/new/save), or answers to the coach's questions in plain words.
+"""Reading a reply in the thread: a command (why?/new/save/skip…), or answers to the coach's questions in plain words.
 
-One reply may answer several things at once ("120 today, aim for 150 by June"). Every part is read with the
-grader's own parsers (deadlines, numbers, metric terms) in all three languages, whatever the thread's language, so
-"senast i juni" works in an English thread. The question we asked last decides what a bare answer means: "June"
-after "By when?" is a deadline, "150" after "What number do you aim for?" is a target.
+One reply may answer several things at once, in any order ("vi har typ 30 i månaden nu, målet är 45 senast i juni,
+ansvarig <@U1>"), and whatever was asked. Every part is read with the grader's own readers (``TextReader``): numbers
+and the cue phrases around them, deadlines, metrics, and the phrase lists the coach asks about (commands, owners,
+plans, "instead", "too"), all lexicon data in three languages, found with and without å/ä/ö/æ/ø.
+
+A field is only given when the reply clearly gives it. A number needs its words to be a value today ("nu", "today",
+"vi har") or a target ("målet är", "aim for", "from … to …"); a bare number goes to the number we asked for, and
+otherwise stays out of the draft and is named back (``left_out``). A plan keeps its dates and numbers inside it: "om
+det släpar efter kör vi en kampanj i maj" is a plan, not a deadline in May.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from bot.grading import RuleSet
+from bot.grading.facts import MetricMention
 from bot.grading.normalise import normalise
-from bot.grading.readers import TextReader
+from bot.grading.readers import Dated, Number, NumbersRead, TextReader
 
-_COMMANDS = {
-    "why": {
-        "why",
-        "why not",
-        "how come",
-        "explain",
-        "varför",
-        "varför då",
-        "förklara",
-        "hvorfor",
-        "hvorfor det",
-        "forklar",
-    },
-    "new": {"new", "new goal", "start over", "restart", "reset", "ny", "nytt", "nytt mål", "börja om", "nytt mål tack"}
-    | {"start på nytt", "begynn på nytt", "nullstill"},
-    "save": {"save", "save it", "save as kpi", "spara", "spara det", "spara som kpi", "lagre", "lagre det"}
-    | {"lagre som kpi", "lagra"},
-    "help": {"help", "hi", "hello", "hey", "hjälp", "hej", "hallå", "hjelp", "hei", "hallo"},
-}
-_NEW_WITH_GOAL = re.compile(r"^(?:new|ny|nytt)(?: goal| mål)?\s*[:\-–]\s*(?P<goal>.+)$", re.IGNORECASE | re.DOTALL)
-_PUNCTUATION = re.compile(r"[\s?!.,:;)(]+")
+from .people import OwnerSaid, read_owner
 
-_OWNER_WORD = re.compile(
-    r"(?<!\w)(?:owner|owned by|responsible|in charge|ägare|ägs av|ansvarig|ansvarar|eier|eies av|ansvarlig|ansvar)"
-    r"(?:\s+(?:is|will be|are|är|blir|er|blir|for|för|för det|:|-))*\s*[:\-]?\s*@?(?P<name>[^\W\d][\w.\-]*)?"
-)
-_NAME_IS_OWNER = re.compile(
-    r"(?<![\w@])@?(?P<name>[^\W\d][\w.\-]*) (?:is|will be|är|blir|er) (?:the |)(?:owner|responsible|in charge|"
-    r"ägare|ansvarig|eier|ansvarlig)(?!\w)"
-)
-_ME = re.compile(r"^(?:me|i do|i will|myself|jag|mig|jag själv|jeg|meg|meg selv|jeg selv)$")
-_AT_NAME = re.compile(r"(?<![\w<])@(?P<name>[^\W\d][\w.\-]*)")
-_NOT_A_NAME = {"is", "will", "be", "är", "er", "blir", "the", "den", "det", "för", "for", "of", "av", "me", "i"}
-
-_BASELINE_BEFORE = re.compile(
-    r"(?:today|now|currently|at the moment|right now|so far|we're at|we are at|we're on|we have|we get|we had|"
-    r"i dag|idag|nu|just nu|för närvarande|ligger på|ligger vi på|har vi|vi har|vi får|vi är på|er på|er vi på|"
-    r"har|ligger|har nå|får vi|vi får|akkurat nå|starting point|baseline|utgångsläge|utgangspunkt)\W*$"
-)
-_BASELINE_AFTER = re.compile(
-    r"^\W*(?:\w+ ){0,2}?(?:today|now|currently|at the moment|right now|so far|last year|i dag|idag|nu|just nu|"
-    r"i fjol|nå|i fjor|hittil|hittills)(?!\w)"
-)
-_TARGET_BEFORE = re.compile(
-    r"(?:aim for|aim at|aiming for|target(?: is| of)?|goal(?: is| of)?|reach|get to|want|make it|go for|up to|"
-    r"sikta på|siktar på|målet är|mål|nå upp till|vill ha|vill nå|gör det|sikte på|sikter på|målet er|"
-    r"ønsker|vil ha|vil nå|gjør det|komme opp i)\W*$"
-)
-_SCOPE_CUE = re.compile(
-    r"(?<!\w)(?:too|also|as well|count|counts|included|include|including|plus|också|även|räknas|räkna med|"
-    r"ingår|inklusive|også|teller|telles|inkludert|regnes)(?!\w)"
-)
-# Contact channels people name in passing that the metric lexicon only knows in longer phrases.
-_CHANNELS = (
-    ("calls", re.compile(r"(?<!\w)(?:(?:phone )?calls?|phone|telephone|samtal\w*|telefon\w*|ringer)(?!\w)")),
-    ("emails", re.compile(r"(?<!\w)(?:e-?mails?|mails?|mejl\w*|e-?post\w*|chats?|chatt?\w*|dms?|messages?)(?!\w)")),
-    ("bookings", re.compile(r"(?<!\w)(?:bookings?|bokning\w*|booking\w*)(?!\w)")),
-)
-_SWITCH_CUE = re.compile(
-    r"(?<!\w)(?:instead|rather|switch|change it|make it|use|istället|i stället|byt|byta|ändra|gör det|"
-    r"hellere|heller|isteden|i stedet|bytt|bytte|endre|gjør det)(?!\w)"
-)
-
-
-PLAN_MIN_WORDS = 3
+# A reply that is only one of these phrase lists is a command; the first that fits wins ("spara ändå" before "spara").
+COMMANDS = ("save-anyway", "save", "keep-going", "why", "new", "skip", "help")
+PLAN_MIN_WORDS = 3  # a plan says what to do ("move budget to e-mail"); two words ("ok thanks") are small talk
+NUMBER_QUESTIONS = {"target": "target", "realistic": "target", "baseline": "baseline"}
+CONTACT_LISTS = {"contact-calls": "calls", "contact-emails": "emails", "contact-bookings": "bookings"}
+_SEPARATOR = re.compile(r"[:\-–—]")
 
 
 @dataclass(frozen=True)
@@ -96,131 +46,160 @@ class Answer:
     relative_pct: float | None = None
     direction: str | None = None
     period: str | None = None
-    owner: str | None = None
+    owner: str | None = None  # a Slack user id: a mention, or the writer's own ("me")
+    owner_name: str | None = None  # the name the owner was found by in the workspace
+    owner_names: tuple[str, ...] = ()  # words that may name a person in the workspace, to look up
+    owner_cued: bool = False  # words that mark an owner were there ("ansvarig", "äger det")
+    no_owner: bool = False  # "vet inte", "skip" at the owner question
     metric: str | None = None
+    metric_words: str | None = None  # the metric in the person's own words
     scope: tuple[str, ...] = ()
     plan: str | None = None
+    left_out: tuple[str, ...] = ()  # numbers as written that no field took
+    elsewhere: tuple[str, ...] = ()  # numbers counted in another metric than the goal's ("200 likes")
+    yes: bool = False  # "ja" to the person a name was taken for
 
     @property
     def understood(self) -> bool:
-        return any(
-            value not in (None, ())
-            for value in (
-                self.deadline,
-                self.baseline,
-                self.target,
-                self.relative_pct,
-                self.period,
-                self.owner,
-                self.metric,
-                self.scope,
-                self.plan,
-            )
-        )
+        fields = (self.deadline, self.baseline, self.target, self.relative_pct, self.owner, self.metric, self.plan)
+        return any(value is not None for value in fields) or bool(self.scope or self.owner_names or self.no_owner)
 
 
-def read_command(text: str) -> tuple[str | None, str | None]:
-    """The command a reply is (``why``/``new``/``save``/``help``), and the goal after ``new:`` if one follows."""
-    stripped = text.strip()
-    m = _NEW_WITH_GOAL.match(stripped)
-    if m and m.group("goal").strip():
-        return "new", m.group("goal").strip()
-    key = _PUNCTUATION.sub(" ", normalise(stripped)[0]).strip()
-    if not key:
-        return "help", None
-    return next((name for name, words in _COMMANDS.items() if key in words), None), None
+def read_command(text: str, rules: RuleSet, language: str | None = None) -> tuple[str | None, str | None]:
+    """The command a reply is (``why``/``new``/``save``/``save-anyway``/``keep-going``/``skip``/``help``), and
+    the goal after ``new:`` when one follows."""
+    plain, mentions = normalise(text)
+    if not plain.strip(" ?!.,:;"):
+        return (None, None) if mentions else ("help", None)  # a mention alone answers "Who owns it?"
+    reader = TextReader(plain, rules, default=language)
+    command = next((c for c in COMMANDS if reader.whole(f"coach-{c}")), None)
+    if command:
+        return command, None
+    tokens = reader.tokens
+    for start, end in reader.spans("coach-new"):
+        after = next((t for t in tokens if t.start >= end), None)
+        if start == 0 and after is not None and after.kind == "sym" and _SEPARATOR.fullmatch(after.text):
+            goal = _SEPARATOR.split(text, maxsplit=1)[-1].strip()
+            return ("new", goal) if goal else (None, None)
+    return None, None
 
 
-def _owner(plain: str, mentions: tuple[str, ...], pending: str | None, sender: str | None) -> str | None:
-    if mentions:
-        return mentions[0]
-    named = _NAME_IS_OWNER.search(plain)
-    if named and named.group("name") not in _NOT_A_NAME:
-        return sender if sender and _ME.match(named.group("name")) else named.group("name")
-    m = _OWNER_WORD.search(plain)
-    name = m.group("name") if m else None
-    if m and (name is None or name in _NOT_A_NAME):
-        rest = plain[m.end() :].strip()
-        if sender and (_ME.match(rest) or name in ("me", "i")):
-            return sender
+def original_words(text: str, plain: str, span: tuple[int, int]) -> str:
+    """The words of ``plain[span]`` as the person typed them (case, accents), found again in ``text``."""
+    words = plain[span[0] : span[1]].split()
+    if span == (0, len(plain)) or not words:
+        return text.strip()
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text, re.IGNORECASE)
+    return found.group(0) if found else plain[span[0] : span[1]]
+
+
+def cued_plan(reader: TextReader) -> tuple[int, int] | None:
+    """Where a reply states a plan: from words such as "om det släpar efter" or "plan:" to the end of their
+    sentence, or the whole sentence when the plan comes before them ("we run a campaign if it lags")."""
+    cues = sorted(reader.spans("action-plan") + reader.spans("coach-plan"))
+    if not cues:
         return None
-    if name:
-        return sender if sender and _ME.match(name) else name
-    at = _AT_NAME.search(plain)
-    if at:
-        return at.group("name")
-    if pending == "owner":
-        if sender and _ME.match(plain.strip(" .!")):
-            return sender
-        word = plain.strip(" .!")
-        if re.fullmatch(r"[^\W\d][\w.\-]*(?: [^\W\d][\w.\-]*)?", word):
-            return word
-    return None
+    start, end = cues[0]
+    sentence = reader.sentence_around(start)
+    said_after = len(reader.plain[end : sentence[1]].split())
+    return (start if said_after >= PLAN_MIN_WORDS - 1 else sentence[0]), sentence[1]
 
 
-def _deadline(
-    plain: str, pending: str | None, today: date, rules: RuleSet, language: str
-) -> tuple[date | None, list[tuple[int, int]]]:
-    found = TextReader(plain, rules, language).deadlines(today)
-    if not found and pending == "deadline":
-        found = TextReader("by " + plain, rules, language).deadlines(today)
-        return (max(d.due for d in found) if found else None), [(d.start - 3, d.end - 3) for d in found]
-    return (max(d.due for d in found) if found else None), [(d.start, d.end) for d in found]
+def _uncovered_words(reader: TextReader, spans: list[tuple[int, int]]) -> int:
+    return sum(1 for t in reader.tokens if t.kind == "word" and not any(s <= t.start and t.end <= e for s, e in spans))
+
+
+def _deadline(reader: TextReader, today: date, plan: tuple[int, int] | None, asked: bool) -> list[Dated]:
+    found = reader.deadlines(today, [plan] if plan else ())
+    if found or not asked or plan is not None:
+        return found
+    # "June" or "vecka 14" alone, after "By when?": read as the deadline the question asked for.
+    prefixed = TextReader("by " + reader.plain, reader.rules, reader.language)
+    return [Dated(d.due, max(0, d.start - 3), d.end - 3) for d in prefixed.deadlines(today)]
+
+
+def _metric(
+    reader: TextReader, rules: RuleSet, current: str | None, pending: str | None, blocked: list[tuple[int, int]]
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """A new metric ("make it bookings instead", or the metric question answered), or contact channels that count
+    too ("calls and e-mails count too"). A metric named in passing while something else was asked is context: "vi
+    säljer cyklar" after "Who owns it?" does not switch the goal to orders."""
+    mentions = [m for m in reader.metrics(blocked) if m.concept != current]
+    switching = bool(reader.spans("coach-switch"))
+    adding = bool(reader.spans("coach-scope")) or pending == "scope"
+    if adding and not switching:
+        said = [m.concept for m in mentions]
+        said += [concept for name, concept in CONTACT_LISTS.items() if reader.spans(name)]
+        channels = tuple(
+            c for c in dict.fromkeys(said) if c != current and c in rules.concepts and rules.concepts[c].level in (4, 5)
+        )
+        if channels:
+            return None, None, channels
+    if mentions and (switching or pending == "metric" or current is None):
+        return mentions[0].concept, reader.spoken(mentions[0]), ()
+    return None, None, ()
+
+
+def _counts_another(
+    reader: TextReader, mentions: list[MetricMention], goal_metric: str | None, goal_words: str | None, rules: RuleSet
+) -> Callable[[Number], str | None]:
+    """For a number, the words of another metric it counts, when that metric is further from the sale than the
+    goal's ("200 likes" for a goal about bookings) or the goal is a cost: such a number is not the goal's. A metric
+    as close to the sale is taken for another word for the goal's own ("300 ordrar" about sales, "påmeldinger"
+    about newsletter sign-ups), and the goal keeps its metric: only the metric question or words such as "instead"
+    change it."""
+    concept = rules.concepts.get(goal_metric) if goal_metric else None
+    said_before = set(normalise(goal_words or "")[0].split())
+
+    def other(number: Number) -> str | None:
+        m = reader.counted_by(number, mentions)
+        if m is None or concept is None or m.concept == concept.id or set(m.matched.split()) <= said_before:
+            return None  # no metric, the goal's, or the goal's in fewer words ("abonnenter på nyhetsbrevet")
+        if "cost" not in concept.tags and m.level is not None and (concept.level or 0) <= m.level:
+            return None
+        return reader.plain[number.start : reader.metric_chars(m)[1]]
+
+    return other
 
 
 def _numbers(
-    reader: TextReader, blocked: list[tuple[int, int]], pending: str | None, switching: bool
-) -> dict[str, float | str | None]:
-    """Baseline, target, unit, relative change and direction; a bare number goes to what we asked for."""
-    plain = reader.plain
-    found: dict[str, float | str | None] = {}
-    targets = reader.targets(blocked)
-    used: list[tuple[int, int]] = list(blocked)
-    if targets.baseline is not None and targets.target is not None:
-        found.update(baseline=targets.baseline.value, target=targets.target.value, direction=targets.direction)
-        found["unit"] = targets.target.unit
-        used += [(targets.baseline.start, targets.target.end)]
-    elif targets.relative_pct is not None:
-        found.update(relative_pct=targets.relative_pct, direction=targets.direction)
-        used += [
-            (m.start(), m.end()) for m in re.finditer(r"[0-9]+(?:[.,][0-9]+)? ?(?:%|procent|prosent|percent)", plain)
-        ]
-    for q in reader.numbers():
-        if any(q.start < end and q.end > start for start, end in used):
-            continue
-        before, after = plain[max(0, q.start - 30) : q.start], plain[q.end : q.end + 30]
-        if _BASELINE_BEFORE.search(before) or _BASELINE_AFTER.match(after):
-            role = "baseline"
-        elif _TARGET_BEFORE.search(before) or switching:
-            role = "target"
-        elif pending in ("target", "realistic", "baseline"):
-            role = "baseline" if pending == "baseline" else "target"
+    reader: TextReader,
+    read: NumbersRead,
+    pending: str | None,
+    mini_goal: bool,
+    counts_other: Callable[[Number], str | None],
+) -> dict[str, object]:
+    """Baseline, target, change and unit from the cue phrases around each number; a bare number answers the
+    number question we asked, or is the target of a reply that is a small goal of its own ("150 innen sommeren",
+    "make it 40 bookings instead"); any other number is left out and named back, and so is a number that counts
+    another metric than the goal's ("200 likes" while the goal counts bookings)."""
+    found: dict[str, object] = {}
+    left_out = [reader.plain[n.start : n.end] for n in read.others]
+    elsewhere: list[str] = []
+
+    def place(role: str | None, number: Number) -> None:
+        other = counts_other(number)
+        if other is not None:
+            elsewhere.append(other)
+        elif role is None or role in found:
+            left_out.insert(0, reader.plain[number.start : number.end])
         else:
-            continue
-        if role not in found:
-            found[role] = q.value
-            if q.unit and not found.get("unit"):
-                found["unit"] = q.unit
+            found[role] = number.value
+
+    if read.baseline is not None:
+        place("baseline", read.baseline)
+    if read.relative_pct is not None:
+        found["relative_pct"] = read.relative_pct
+    if read.target is not None:
+        role = "target" if read.target_cued else NUMBER_QUESTIONS.get(pending or "")
+        place(role or ("target" if mini_goal else None), read.target)
+    if "target" in found or "relative_pct" in found:
+        found["direction"] = read.direction
+    units = [n.unit for n in (read.target, read.baseline) if n is not None and n.unit]
+    if units and ("target" in found or "baseline" in found):
+        found["unit"] = units[0]
+    found["left_out"], found["elsewhere"] = tuple(left_out), tuple(elsewhere)
     return found
-
-
-def _metrics(
-    reader: TextReader, rules: RuleSet, current: str | None, pending: str | None
-) -> tuple[str | None, tuple[str, ...]]:
-    """A metric switch ("make it bookings instead") or channels that count too ("calls and e-mails count too")."""
-    plain = reader.plain
-    named = [m.concept for m in reader.metrics() if m.concept != current]
-    named = list(dict.fromkeys(named))
-    if not named:
-        return None, ()
-    scope_words = bool(_SCOPE_CUE.search(plain)) and not _SWITCH_CUE.search(plain)
-    if scope_words or (pending == "scope" and not _SWITCH_CUE.search(plain)):
-        said = [c for c, rx in _CHANNELS if rx.search(plain)]
-        candidates = [c for c in dict.fromkeys([*named, *said]) if c != current and c in rules.concepts]
-        channels = tuple(c for c in candidates if rules.concepts[c].level in (4, 5))
-        if channels:
-            return None, channels
-    return named[0], ()
 
 
 def parse_answer(
@@ -230,35 +209,58 @@ def parse_answer(
     today: date,
     rules: RuleSet,
     current_metric: str | None = None,
+    current_words: str | None = None,
     pending: str | None = None,
     sender: str | None = None,
 ) -> Answer:
-    """Everything ``text`` tells us, as an Answer; ``pending`` is the question the reply answers."""
-    command, goal = read_command(text)
+    """Everything ``text`` tells us, as an Answer; ``pending`` is the question the reply answers, and
+    ``current_metric``/``current_words`` the draft's metric and the words the person named it with."""
+    command, goal = read_command(text, rules, language)
     if command:
         return Answer(command=command, goal=goal)
     plain, mentions = normalise(text)
-    deadline, blocked = _deadline(plain, pending, today, rules, language)
-    owner = _owner(plain, mentions, pending, sender)
-    if owner and pending == "owner" and not mentions and owner == plain.strip(" .!"):
-        blocked = [(0, len(plain))]
-    reader = TextReader(plain, rules, language)
-    metric, scope = _metrics(reader, rules, current_metric, pending)
-    numbers = _numbers(reader, blocked, pending, switching=metric is not None)
-    period = reader.period()
-    answer = Answer(
-        deadline=deadline,
+    reader = TextReader(plain, rules, default=language)
+    if pending == "owner" and reader.whole("coach-yes"):
+        return Answer(yes=True)
+    plan = cued_plan(reader)
+    owner: OwnerSaid = read_owner(reader, mentions, asked=pending == "owner", sender=sender, plan=plan)
+    if owner.none:
+        return Answer(no_owner=True)
+    if reader.whole("coach-unknown"):  # "vet inte" to any other question leaves it open
+        return Answer(command="skip")
+    deadlines = _deadline(reader, today, plan, pending == "deadline")
+    blocked = [(d.start, d.end) for d in deadlines] + list(owner.spans) + ([plan] if plan else [])
+    metric, metric_words, scope = _metric(reader, rules, current_metric, pending, blocked)
+    read = reader.targets(blocked)
+    words = metric_words if metric else current_words
+    counts_other = _counts_another(reader, reader.metrics(blocked), metric or current_metric, words, rules)
+    # A bare number is the target of a reply that is a small goal of its own: it has a deadline, a new metric or
+    # words that replace ("make it 160 instead", "150 innen sommeren").
+    mini_goal = bool(deadlines) or metric is not None or bool(reader.spans("coach-switch"))
+    numbers = _numbers(reader, read, pending, mini_goal, counts_other)
+    has_number = any(k in numbers for k in ("baseline", "target", "relative_pct"))
+    gives = "baseline" in numbers or ("target" in numbers and read.target_cued) or metric or scope or owner.user
+    if plan is None and pending == "plan" and not (gives or owner.cued):
+        # After "what will you do if it lags?", a reply that gives no other field is the plan, dates and numbers
+        # and all ("we run a campaign in May", "we spend 20 % more on ads"), unless a date is all it says.
+        dates = [(d.start, d.end) for d in deadlines]
+        if _uncovered_words(reader, dates) >= PLAN_MIN_WORDS:
+            return Answer(plan=text.strip())
+    return Answer(
+        deadline=max(d.due for d in deadlines) if deadlines else None,
         baseline=numbers.get("baseline"),  # type: ignore[arg-type]
         target=numbers.get("target"),  # type: ignore[arg-type]
         unit=numbers.get("unit"),  # type: ignore[arg-type]
         relative_pct=numbers.get("relative_pct"),  # type: ignore[arg-type]
         direction=numbers.get("direction"),  # type: ignore[arg-type]
-        period=period,
-        owner=owner,
+        period=reader.period() if has_number else None,
+        owner=owner.user,
+        owner_names=owner.names,
+        owner_cued=owner.cued,
         metric=metric,
+        metric_words=metric_words,
         scope=scope,
+        plan=original_words(text, plain, plan) if plan else None,
+        left_out=numbers["left_out"],  # type: ignore[arg-type]
+        elsewhere=numbers["elsewhere"],  # type: ignore[arg-type]
     )
-    # A plan says what to do ("move budget to e-mail"); two words ("hello there", "ok thanks") are small talk.
-    if not answer.understood and pending == "plan" and len(plain.split()) >= PLAN_MIN_WORDS:
-        return Answer(plan=text.strip())
-    return answer

@@ -1,13 +1,15 @@
 """One turn of the coaching dialogue: read the reply, merge it into the draft, grade again, ask the next question.
 
 Pure: state and text in, new state and a Reply out. The Reply is plain data (scores before and after, findings gone
-and new, the question to ask or the finished goal); the Slack layer decides how it looks.
+and new, the question to ask or the finished goal, what was missing or left out); the Slack layer decides how it
+looks. Two things need the world outside and are asked for instead of guessed: a plain name is looked up among the
+workspace's members (a ``lookup`` reply: the caller fetches them and runs the turn again with ``people``), and a
+save is done by the caller (a ``save`` reply), which then records the KPI's number with ``mark_saved``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.grading import Assessment, Finding, GoalContext, RuleSet, default_ruleset, grade_goal
@@ -15,27 +17,25 @@ from bot.grading.normalise import normalise
 from bot.grading.readers import TextReader
 
 from .answers import Answer, parse_answer, read_command
-from .phrasing import compose_goal
-from .questions import is_finished, next_question
+from .drafting import draft_from_goal, goal_sentence, is_long, merge_answer
+from .people import CANDIDATES_SHOWN, Directory, known_words
+from .questions import is_finished, missing, next_question
 from .state import CoachState, Draft
 
-# Words that make a message a goal even when the grader finds no metric in it ("be better at marketing").
-_GOAL_WORDS = re.compile(
-    r"(?<!\w)(?:increase|grow|more|better|improve|boost|raise|reduce|lower|double|goal|target|kpi|öka|fler|mer|"
-    r"bättre|förbättra|höja|minska|sänka|fördubbla|mål|målet|øke|flere|bedre|forbedre|heve|redusere|senke|doble)(?!\w)"
-)
-# Clauses of the first text the grader counts on that no draft field holds, kept when the sentence is rewritten.
-_KEPT_TERMS = ("baseline-reference", "macro-link", "frequency", "after-click", "action-plan", "local-benchmark")
-_CLAUSE_END = re.compile(r"[,.;!?]| and | och | og ")
+MISSES_BEFORE_WAY_OUT = 2  # after this many replies in a row we could not read, offer skip / new / save
+BUTTON_COMMANDS = frozenset({"save", "save-anyway", "keep-going", "skip", "new"})
+OWNER_BUTTON = "owner:"
 
 
 @dataclass(frozen=True)
 class Reply:
     """What the coach says this turn, as data.
 
-    kind: ``intro`` (not a goal), ``critique`` (first grade), ``progress`` (an answer merged), ``finished`` (nothing
-    essential missing), ``why`` (the rationale of the current finding), ``fresh`` (``new``), ``save``,
-    ``unclear`` (a reply we could not read: the question again).
+    kind: ``intro`` (not a goal), ``critique`` (first grade), ``progress`` (an answer merged), ``finished`` (no
+    question left), ``why`` (the rationale of the current finding), ``fresh`` (``new``), ``save`` (save the draft
+    now), ``confirm_save`` (save asked for while something is missing), ``unclear`` (a reply we could not read),
+    ``skipped`` (a question left open), ``resume`` (keep going), ``confirm_owner`` (a name several people have),
+    ``lookup`` (names to look up among the workspace's members before the turn can go on).
     """
 
     kind: str
@@ -49,6 +49,22 @@ class Reply:
     question: str | None = None
     focus: Finding | None = None
     changed: tuple[str, ...] = ()
+    draft: Draft | None = None
+    missing: tuple[str, ...] = ()  # essential questions still open
+    skipped: str | None = None  # the question just left open
+    cleared: tuple[str, ...] = ()  # numbers a new metric set aside
+    left_out: tuple[str, ...] = ()  # numbers of the reply that no field took
+    elsewhere: tuple[str, ...] = ()  # numbers of the reply counted in another metric than the goal's
+    not_found: str | None = None  # a name nobody in the workspace has
+    people_unavailable: bool = False  # the member list could not be fetched
+    candidates: tuple[tuple[str, str], ...] = ()  # (user id, name) a name could mean
+    names: tuple[str, ...] = ()  # for ``lookup``
+    way_out: bool = False  # offer skip / new / save after replies we could not read
+    same: bool = False  # the reply said what the draft already says
+    rejected: bool = False  # "no" to the person a name was taken for
+    turned: bool = False  # the new numbers turned the goal's direction (a target below today's value)
+    excerpt: str | None = None  # the goal sentence taken out of a long first message
+    left_out_chars: int = 0  # what of that message was left out
 
 
 def grade_draft(draft: Draft, language: str | None, *, today: date, rules: RuleSet) -> Assessment:
@@ -57,123 +73,27 @@ def grade_draft(draft: Draft, language: str | None, *, today: date, rules: RuleS
     return grade_goal(draft.text, language=language, today=today, context=context, rules=rules)
 
 
-def looks_like_goal(text: str, assessment: Assessment) -> bool:
-    """A metric, a number or a goal word: anything else ("hi", "thanks", a date alone such as "by June") gets the
-    introduction, since a date with nothing to reach by it is no goal to critique."""
+def looks_like_goal(text: str, assessment: Assessment, rules: RuleSet) -> bool:
+    """A metric, a number or a word that asks for a change: anything else ("hi", "thanks", a date alone such as
+    "by June") gets the introduction, since a date with nothing to reach by it is no goal to critique."""
     if assessment.metric or assessment.target is not None:
         return True
     if assessment.relative_change_pct is not None or assessment.multiplier is not None:
         return True
-    return bool(_GOAL_WORDS.search(normalise(text)[0]))
-
-
-def _relative(a: Assessment) -> tuple[float | None, str]:
-    if a.relative_change_pct is not None:
-        return a.relative_change_pct, a.direction or "increase"
-    if a.multiplier is not None:
-        if a.multiplier >= 1:
-            return round((a.multiplier - 1) * 100, 2), "increase"
-        return round((1 - a.multiplier) * 100, 2), "decrease"
-    return None, a.direction or "increase"
-
-
-def _kept_clauses(reader: TextReader, rules: RuleSet, cut_at: list[int]) -> tuple[tuple[str, ...], float | None]:
-    """Clauses like "compared with last year" to carry over, and a value-today number said in passing."""
-    plain = reader.plain
-    kept: list[str] = []
-    baseline: float | None = None
-    for name in _KEPT_TERMS:
-        span = reader.said(name)
-        if span is None:
-            continue
-        first, last = span
-        end = _CLAUSE_END.search(plain, last)
-        stop = min([end.start() if end else len(plain), *[c for c in cut_at if c > first]])
-        clause = plain[first : max(stop, last)].strip()
-        numbers = TextReader(clause, rules, "en").numbers()
-        if name == "baseline-reference" and numbers:
-            baseline = numbers[0].value
-        elif clause and clause not in kept:
-            kept.append(clause)
-    return tuple(kept), baseline
-
-
-def draft_from_goal(text: str, a: Assessment, rules: RuleSet, today: date) -> Draft:
-    """The first text as draft fields; the text itself stays the draft's sentence until an answer changes one."""
-    plain, mentions = normalise(text)
-    reader = TextReader(plain, rules, a.language)
-    deadlines = reader.deadlines(today)
-    subject = plain
-    for d in sorted(deadlines, key=lambda d: -d.start):
-        subject = (subject[: d.start] + subject[d.end :]).strip()
-    subject = re.sub(r"\s+", " ", subject)
-    kept, said_baseline = _kept_clauses(reader, rules, [d.start for d in deadlines])
-    relative, direction = _relative(a)
-    others = [m.concept for m in reader.metrics() if m.concept != a.metric]
-    scope = tuple(dict.fromkeys(c for c in others if rules.concepts[c].level in (4, 5)))
-    return Draft(
-        text=text.strip(),
-        subject=subject[:1].upper() + subject[1:],
-        metric=a.metric,
-        direction=direction,
-        target=a.target,
-        baseline=a.baseline if a.baseline is not None else said_baseline,
-        unit=a.unit,
-        relative_pct=relative if a.target is None else None,
-        deadline=a.deadline,
-        period=a.period,
-        platform=a.platform,
-        owner=mentions[0] if mentions else None,
-        scope=scope,
-        keep=kept,
-    )
-
-
-def merge_answer(draft: Draft, answer: Answer, language: str, rules: RuleSet) -> tuple[Draft, tuple[str, ...]]:
-    """The draft with the answer's fields written in, and the names of the fields that changed."""
-    changes: dict[str, object] = {}
-    if answer.metric and answer.metric != draft.metric:
-        changes["metric"] = answer.metric
-        old_level = rules.concepts[draft.metric].level if draft.metric else None
-        if old_level != rules.concepts[answer.metric].level:
-            # 500 likes are not 500 bookings: numbers counted in the old metric no longer hold.
-            changes.update(target=None, baseline=None, unit=None)
-        changes["scope"] = tuple(c for c in draft.scope if c != answer.metric)
-    if answer.scope:
-        current = changes.get("metric", draft.metric)
-        base = changes.get("scope", draft.scope)
-        added = tuple(c for c in answer.scope if c not in base and c != current)
-        if added:
-            changes["scope"] = (*base, *added)
-    if answer.baseline is not None:
-        changes["baseline"] = answer.baseline
-    if answer.target is not None:
-        changes.update(target=answer.target, relative_pct=None)
-    if answer.relative_pct is not None and answer.target is None:
-        changes.update(relative_pct=answer.relative_pct, target=None)
-    if answer.unit and (answer.target is not None or answer.baseline is not None):
-        changes["unit"] = answer.unit
-    if answer.direction and (answer.target is not None or answer.relative_pct is not None):
-        changes["direction"] = answer.direction
-    for name in ("deadline", "period", "owner", "plan"):
-        value = getattr(answer, name)
-        if value is not None:
-            changes[name] = value
-    changed = tuple(k for k, v in changes.items() if getattr(draft, k) != v)
-    if not changed:
-        return draft, ()
-    merged = draft.with_changes(**changes)
-    return merged.with_changes(text=compose_goal(merged, language, rules)), changed
+    reader = TextReader(normalise(text)[0], rules, assessment.language)
+    return any(reader.spans(name) for name in ("increase", "decrease", "improve", "coach-goal-word"))
 
 
 def _graded_reply(
-    kind: str, state: CoachState, draft: Draft, a: Assessment, previous: Assessment | None, changed: tuple[str, ...]
+    kind: str, state: CoachState, draft: Draft, a: Assessment, previous: Assessment | None, **extra: object
 ) -> tuple[CoachState, Reply]:
-    finished = is_finished(a)
-    picked = next_question(a)
+    skipped = tuple(q for q in state.skipped if q in missing(a) or q == "plan")  # answered after all: asked again
+    state = state.with_changes(skipped=skipped)
+    finished = is_finished(a, skipped)
+    picked = next_question(a, skipped)
     question, focus = picked if picked else (None, None)
-    if finished and kind != "critique":
-        kind = "finished"
+    if finished and kind in ("progress", "skipped"):
+        kind = "finished" if kind == "progress" else kind
     if finished and question != "plan":
         question, focus = None, None
     before = {f.rule for f in previous.findings} if previous else set()
@@ -189,7 +109,9 @@ def _graded_reply(
         added=tuple(f for f in a.findings if f.rule not in before) if previous else (),
         question=question,
         focus=focus,
-        changed=changed,
+        draft=draft,
+        missing=missing(a) if finished else (),
+        **extra,  # type: ignore[arg-type]
     )
     new_state = state.with_changes(
         draft=draft,
@@ -199,18 +121,53 @@ def _graded_reply(
         focus=focus.rule if focus else None,
         turns=state.turns + 1,
         history=(*state.history, a.score),
+        misses=0,
     )
     return new_state, reply
 
 
 def _start(text: str, *, today: date, rules: RuleSet, language: str | None) -> tuple[CoachState, Reply]:
     first = grade_goal(text, today=today, rules=rules)
-    if not looks_like_goal(text, first):
+    excerpt, left_out = None, 0
+    if is_long(text):
+        excerpt = goal_sentence(text, rules, first.language)
+        if excerpt is None:
+            return CoachState(), Reply(kind="intro", language=first.language, left_out_chars=len(text))
+        left_out = max(0, len(normalise(text)[0]) - len(normalise(excerpt)[0]))
+        first = grade_goal(excerpt, today=today, rules=rules)
+    elif not looks_like_goal(text, first, rules):
         return CoachState(), Reply(kind="intro", language=language or first.language)
     lang = first.language
-    draft = draft_from_goal(text, first, rules, today)
+    draft = draft_from_goal(excerpt or text, first, rules, today, strict=excerpt is not None)
     a = grade_draft(draft, lang, today=today, rules=rules)
-    return _graded_reply("critique", CoachState(language=lang), draft, a, None, ())
+    return _graded_reply(
+        "critique", CoachState(language=lang), draft, a, None, excerpt=excerpt, left_out_chars=left_out
+    )
+
+
+def _pressed(button: str) -> Answer:
+    """What a button in the thread says, as the answer it stands for."""
+    if button.startswith(OWNER_BUTTON):
+        return Answer(owner=button[len(OWNER_BUTTON) :] or None)
+    return Answer(command=button if button in BUTTON_COMMANDS else None)
+
+
+def _resolve(answer: Answer, people: Directory, text: str, rules: RuleSet, language: str) -> dict[str, object]:
+    """The owner a name means: one person is taken, several are asked about, and a name nobody has is said back —
+    when it was one: marked as the owner ("ansvarig Petter"), or written as a name ("Petter"), not a word the
+    lexicons know or a lower-case word given where a name was asked for ("thanks!")."""
+    for name in answer.owner_names:
+        found = people.find(name)
+        if len(found) == 1:
+            return {"owner": found[0].id, "owner_name": found[0].label}
+        if found:
+            return {"candidates": tuple((p.id, p.label) for p in found[:CANDIDATES_SHOWN])}
+    name = answer.owner_names[-1]
+    reader = TextReader(normalise(text)[0], rules, language)
+    written_as_name = all(word[:1].upper() + word[1:] in text for word in name.split())
+    if known_words(reader, name) or not (answer.owner_cued or written_as_name):
+        return {}
+    return {"not_found": name.title(), "people_unavailable": not people.available}
 
 
 def coach_turn(
@@ -221,47 +178,125 @@ def coach_turn(
     sender: str | None = None,
     rules: RuleSet | None = None,
     fallback_language: str | None = None,
+    people: Directory | None = None,
+    pressed: str | None = None,
 ) -> tuple[CoachState, Reply]:
     """Answer one message of the thread. ``sender`` is who wrote it ("owner: me"); ``fallback_language`` is used
-    for the introduction when nothing in the text says which language to answer in."""
+    for the introduction when nothing in the text says which language to answer in; ``people`` are the workspace's
+    members, when a name in the reply had to be looked up; ``pressed`` is the button pressed instead of a reply
+    (``save``, ``save-anyway``, ``keep-going``, ``skip``, ``new``, ``owner:U123``)."""
     rules = rules or default_ruleset()
     if not state.started or state.draft is None:
-        command, goal = read_command(text)
+        command, goal = (pressed, None) if pressed else read_command(text, rules, fallback_language)
         if command == "new" and goal:
             return _start(goal, today=today, rules=rules, language=fallback_language)
-        if command:
+        if command or not text.strip():
             return state, Reply(kind="intro", language=state.language or fallback_language or "en")
         return _start(text, today=today, rules=rules, language=fallback_language)
     lang = state.language or "en"
     draft = state.draft
     current = grade_draft(draft, lang, today=today, rules=rules)
-    answer = parse_answer(
-        text,
-        language=lang,
-        today=today,
-        rules=rules,
-        current_metric=draft.metric,
-        pending=state.pending,
-        sender=sender,
+    if pressed:
+        answer = _pressed(pressed)
+    else:
+        answer = parse_answer(
+            text,
+            language=lang,
+            today=today,
+            rules=rules,
+            current_metric=draft.metric,
+            current_words=draft.metric_words,
+            pending=state.pending,
+            sender=sender,
+        )
+    if answer.command:
+        return _command(state, answer, lang, draft, current, today=today, rules=rules)
+    extra: dict[str, object] = {}
+    if answer.yes and state.candidates:
+        answer = Answer(owner=state.candidates[0][0])
+    if answer.owner is not None and answer.owner in dict(state.candidates):
+        answer = replace(answer, owner_name=dict(state.candidates)[answer.owner])
+    if answer.no_owner:
+        if state.candidates:  # "no, not her": ask who it is then
+            asked = state.with_changes(candidates=(), pending="owner")
+            return asked, replace(_repeat(asked, lang, draft, current, kind="unclear"), rejected=True)
+        return _skip(state, lang, draft, current, "owner")
+    if answer.owner is None and answer.owner_names:
+        if people is None:
+            return state, Reply(kind="lookup", language=lang, names=answer.owner_names)
+        extra = _resolve(answer, people, text, rules, lang)
+        found = {"owner": extra.pop("owner", None), "owner_name": extra.pop("owner_name", None)}
+        answer = replace(answer, **found)  # type: ignore[arg-type]
+    merged, changed, cleared = merge_answer(draft, answer, lang, rules)
+    candidates = extra.pop("candidates", ())
+    if not changed and not candidates:
+        extra.update(left_out=answer.left_out, elsewhere=answer.elsewhere)
+        if answer.understood and not extra.get("not_found"):  # what it says is what the draft says already
+            return state, replace(_repeat(state, lang, draft, current, kind="unclear"), same=True, **extra)
+        return _miss(state, lang, draft, current, **extra)
+    graded = grade_draft(merged, lang, today=today, rules=rules) if changed else current
+    new_state, reply = _graded_reply(
+        "progress",
+        state.with_changes(candidates=()),
+        merged,
+        graded,
+        current,
+        changed=changed,
+        cleared=cleared,
+        left_out=answer.left_out,
+        elsewhere=answer.elsewhere,
+        turned="direction" in changed and answer.direction != merged.direction,
+        **extra,
     )
-    if answer.command == "new":
+    if candidates:
+        new_state = new_state.with_changes(candidates=candidates, pending="owner")
+        reply = replace(reply, kind="confirm_owner", candidates=candidates, question="owner")  # type: ignore[arg-type]
+    return new_state, reply
+
+
+def _command(
+    state: CoachState, answer: Answer, lang: str, draft: Draft, current: Assessment, *, today: date, rules: RuleSet
+) -> tuple[CoachState, Reply]:
+    command = answer.command
+    if command == "new":
         if answer.goal:
             return _start(answer.goal, today=today, rules=rules, language=lang)
         return CoachState(language=lang), Reply(kind="fresh", language=lang)
-    if answer.command == "why":
+    if command == "why":
         focus = next((f for f in current.findings if f.rule == state.focus), None)
         return state, Reply(
             kind="why", language=lang, goal=draft.text, assessment=current, question=state.pending, focus=focus
         )
-    if answer.command == "save":
-        return state, Reply(kind="save", language=lang, goal=draft.text, assessment=current, score_after=current.score)
-    if answer.command == "help":
-        return state, _repeat(state, lang, draft, current, kind="intro")
-    merged, changed = merge_answer(draft, answer, lang, rules)
-    if not changed:
-        return state, _repeat(state, lang, draft, current, kind="unclear")
-    graded = grade_draft(merged, lang, today=today, rules=rules)
-    return _graded_reply("progress", state, merged, graded, current, changed)
+    if command in ("save", "save-anyway"):
+        open_questions = missing(current)
+        kind = "confirm_save" if open_questions and command == "save" else "save"
+        reply = Reply(
+            kind=kind, language=lang, goal=draft.text, assessment=current, score_after=current.score, draft=draft
+        )
+        return state, replace(reply, missing=open_questions)
+    if command == "skip" and state.pending:
+        return _skip(state, lang, draft, current, state.pending)
+    if command == "keep-going":  # the questions left open are asked after all
+        return _graded_reply("resume", state.with_changes(skipped=(), candidates=()), draft, current, None)
+    return state, _repeat(state, lang, draft, current, kind="intro")
+
+
+def _skip(state: CoachState, lang: str, draft: Draft, current: Assessment, question: str) -> tuple[CoachState, Reply]:
+    skipped = tuple(dict.fromkeys((*state.skipped, question)))
+    return _graded_reply(
+        "skipped", state.with_changes(skipped=skipped, candidates=()), draft, current, None, skipped=question
+    )
+
+
+def _miss(state: CoachState, lang: str, draft: Draft, current: Assessment, **extra: object) -> tuple[CoachState, Reply]:
+    """A reply we could not use: the question again with what we expected; after the second, a way out."""
+    misses = state.misses + 1
+    reply = replace(
+        _repeat(state, lang, draft, current, kind="unclear"),
+        way_out=misses >= MISSES_BEFORE_WAY_OUT,
+        **extra,  # type: ignore[arg-type]
+    )
+    return state.with_changes(misses=misses), reply
 
 
 def _repeat(state: CoachState, lang: str, draft: Draft, current: Assessment, *, kind: str) -> Reply:
@@ -274,9 +309,10 @@ def _repeat(state: CoachState, lang: str, draft: Draft, current: Assessment, *, 
         assessment=current,
         question=state.pending,
         focus=focus,
+        draft=draft,
     )
 
 
 def mark_saved(state: CoachState, number: int) -> CoachState:
-    """Remember that the draft became KPI ``number`` (the Slack layer saves it; the dialogue only records it)."""
+    """Remember that the draft became KPI ``number``: saving again from this thread updates that KPI."""
     return state.with_changes(saved_as=number)

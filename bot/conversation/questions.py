@@ -7,6 +7,8 @@ the value today > the owner > the plan for when it lags. Rules without a questio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.grading import Assessment, Finding
 
 QUESTION_FOR_RULE: dict[str, str] = {
@@ -40,15 +42,23 @@ def _rank(finding: Finding) -> tuple[int, int]:
     return SEVERITY_ORDER.get(finding.severity, 3), QUESTION_ORDER.index(question)
 
 
-def next_question(assessment: Assessment) -> tuple[str, Finding] | None:
-    """The question to ask and the finding it targets; None when no finding has a question."""
-    askable = [f for f in assessment.findings if f.rule in QUESTION_FOR_RULE]
+def next_question(assessment: Assessment, skipped: Iterable[str] = ()) -> tuple[str, Finding] | None:
+    """The question to ask and the finding it targets; None when no finding has a question left to ask
+    (``skipped``: questions the person chose to leave open)."""
+    left = set(skipped)
+    askable = [f for f in assessment.findings if QUESTION_FOR_RULE.get(f.rule) not in (None, *left)]
     if not askable:
         return None
     worst = min(askable, key=_rank)
     return QUESTION_FOR_RULE[worst.rule], worst
 
 
-def is_finished(assessment: Assessment) -> bool:
-    """Nothing essential is missing: every finding left is one the person may leave as it is."""
-    return all(QUESTION_FOR_RULE.get(f.rule) not in ESSENTIAL for f in assessment.findings)
+def missing(assessment: Assessment) -> tuple[str, ...]:
+    """The essential questions the goal still leaves open, in the order they would be asked: what saving names."""
+    open_questions = {QUESTION_FOR_RULE.get(f.rule) for f in assessment.findings}
+    return tuple(q for q in QUESTION_ORDER if q in ESSENTIAL and q in open_questions)
+
+
+def is_finished(assessment: Assessment, skipped: Iterable[str] = ()) -> bool:
+    """Nothing essential is left to ask: every finding left is one the person may leave as it is, or chose to."""
+    return not set(missing(assessment)) - set(skipped)

@@ -144,6 +144,12 @@ def _spoken(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
     return said
 
 
+def spoken_metric(facts: GoalFacts, metric: MetricMention, rules: RuleSet) -> str:
+    """The metric in the person's own words, as the better goal writes it. The coach writes its drafts with it too
+    (``readers.TextReader.spoken``), so both say a metric the same way."""
+    return _spoken(facts, metric, rules)
+
+
 def better_goal(facts: GoalFacts, fired: list[Rule], rules: RuleSet) -> Rewrite:
     lang = facts.language
     words = rules.phrases["better_goal"][lang]

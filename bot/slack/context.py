@@ -14,9 +14,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
+from bot.slack.failures import describe_error, log_failure
 from bot.slack.i18n import language_from_locale
+from bot.slack.people import PeopleCache
 
 T = TypeVar("T")
+__all__ = ["ACK_BUDGET_SECONDS", "BotContext", "LocaleCache", "describe_error", "log_failure"]
 log = logging.getLogger(__name__)
 
 # Slack waits 3 s for an acknowledgement; answers that take longer than this go to the response_url instead.
@@ -78,30 +81,13 @@ class LocaleCache:
         task.add_done_callback(self._tasks.discard)
 
 
-ERROR_TEXT_MAX = 300
-
-
-def describe_error(error: BaseException) -> str:
-    """One line about a failure for the log: its type and the first line of its message, cut short.
-
-    Tracebacks go to DEBUG only: a request must not leave one in the log, and an error's full text can quote what
-    a person typed (SQLAlchemy's parameters are hidden by the engine, see ``bot.store.engine``)."""
-    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {first[:ERROR_TEXT_MAX]}" if first else type(error).__name__
-
-
-def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
-    """Log that ``what`` failed: one ERROR line for the operator, the traceback only at DEBUG."""
-    logger.error("%s failed: %s", what, describe_error(error))
-    logger.debug("%s failed", what, exc_info=error)
-
-
 @dataclass
 class BotContext:
-    """Shared state of one running app: the engine and the locale cache."""
+    """Shared state of one running app: the engine, the locale cache and the workspaces' member lists."""
 
     engine: Engine
     locales: LocaleCache = field(default_factory=LocaleCache)
+    people: PeopleCache = field(default_factory=PeopleCache)
     _background: set[asyncio.Task] = field(default_factory=set)
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

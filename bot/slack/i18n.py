@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slack.coach_strings import COACH_STRINGS
+
 LANGUAGES = ("en", "sv", "nb")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -43,40 +45,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "check.shared_by": "Shared by <@{user}>",
         "check.empty": "Give me a goal to grade, e.g. `/kpi check 40 enquiries a month from the website by June`.",
         "check.question": "Most important question",
-        "coach.empty": "Send me a goal and I will grade it, e.g. _40 enquiries a month from the website by June_.",
-        "coach.intro": (
-            "Hi! I coach marketing goals into KPIs a team can steer by. Send me a goal in plain words and I will "
-            "grade it and ask one question at a time until it is a good one."
-        ),
-        "coach.intro_example": "For example: _Get more bookings from Instagram_",
-        "coach.intro_commands": "In the thread: `why?` explains my question · `new` starts over · `save` saves it.",
-        "coach.fresh": "Fresh start. Send me the new goal.",
-        "coach.draft": "Draft",
-        "coach.score_change": "Score {before}/100 → {after}/100",
-        "coach.gone": "Fixed",
-        "coach.added": "New",
-        "coach.unclear": "I didn't catch that.",
-        "coach.finished": "Nothing important is missing. Here is your goal:",
-        "coach.save_hint": "Save it with the button, or type `save`.",
-        "coach.why_title": "Why I ask",
-        "coach.why_none": "There is nothing left I would ask about – this goal is ready.",
-        "coach.saved": "Saved as *#{number}* {name} · owner <@{owner}>. `/kpi show {number}` shows it.",
-        "coach.q.metric": "Which result closest to the sale would show this works: enquiries, bookings, sales?",
-        "coach.q.scope": "Which other ways of getting in touch count too: calls, e-mails, bookings?",
-        "coach.q.target": "What number do you aim for?",
-        "coach.q.realistic": "That is a very big step for the time. What target is realistic?",
-        "coach.q.deadline": "By when?",
-        "coach.q.baseline": "What is the value today?",
-        "coach.q.owner": "Who owns it?",
-        "coach.q.plan": "Optional: what will you do if it lags behind?",
-        "coach.hint.metric": "e.g. _make it bookings instead_",
-        "coach.hint.scope": "e.g. _calls and e-mails count too_",
-        "coach.hint.target": "e.g. _aim for 150 a month_",
-        "coach.hint.realistic": "e.g. _aim for 20 % more_",
-        "coach.hint.deadline": "e.g. _by June_",
-        "coach.hint.baseline": "e.g. _we're at 120 today_",
-        "coach.hint.owner": "e.g. _owner @anna_ or _me_",
-        "coach.hint.plan": "e.g. _if it lags we move budget from ads to e-mail_",
         "error.unknown_command": "I don't know `{word}`. Try `/kpi check <goal>` or `/kpi help`.",
         "error.need_number": "Which KPI? Give its number, e.g. `/kpi {command} 3`.",
         "error.not_found": "There is no KPI #{number} in this workspace. `/kpi list all` shows the register.",
@@ -104,6 +72,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "show.grade": "Grade",
         "show.level": "Level",
         "show.benchmark": "Benchmark",
+        "show.plan": "If it lags",
         "show.cadence": "Check-ins",
         "show.status": "Status",
         "show.values": "Latest values",
@@ -283,42 +252,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "check.shared_by": "Delat av <@{user}>",
         "check.empty": "Ge mig ett mål att bedöma, t.ex. `/kpi kolla 40 förfrågningar i månaden senast juni`.",
         "check.question": "Viktigaste frågan",
-        "coach.empty": "Skicka ett mål så bedömer jag det, t.ex. _40 förfrågningar i månaden via webben senast juni_.",
-        "coach.intro": (
-            "Hej! Jag hjälper er att göra marknadsmål till KPI:er som teamet kan styra efter. Skriv ett mål med egna "
-            "ord, så bedömer jag det och ställer en fråga i taget tills det håller."
-        ),
-        "coach.intro_example": "Till exempel: _Fler bokningar via Instagram_",
-        "coach.intro_commands": "I tråden: `varför?` förklarar frågan · `ny` börjar om · `spara` sparar målet.",
-        "coach.fresh": "Vi börjar om. Skicka det nya målet.",
-        "coach.draft": "Utkast",
-        "coach.score_change": "Poäng {before}/100 → {after}/100",
-        "coach.gone": "Åtgärdat",
-        "coach.added": "Nytt",
-        "coach.unclear": "Det förstod jag inte riktigt.",
-        "coach.finished": "Inget viktigt saknas längre. Här är ditt mål:",
-        "coach.save_hint": "Spara det med knappen eller skriv `spara`.",
-        "coach.why_title": "Därför frågar jag",
-        "coach.why_none": "Jag har inget mer att fråga om – målet är klart.",
-        "coach.saved": "Sparad som *#{number}* {name} · ägare <@{owner}>. `/kpi visa {number}` visar den.",
-        "coach.q.metric": (
-            "Vilket resultat närmast försäljningen skulle visa att det fungerar: förfrågningar, bokningar, försäljning?"
-        ),
-        "coach.q.scope": "Vilka andra sätt att höra av sig räknas också: samtal, mejl, bokningar?",
-        "coach.q.target": "Vilken siffra siktar ni på?",
-        "coach.q.realistic": "Det är ett väldigt stort kliv på den tiden. Vilket mål är rimligt?",
-        "coach.q.deadline": "Till när?",
-        "coach.q.baseline": "Var ligger ni i dag?",
-        "coach.q.owner": "Vem är ansvarig?",
-        "coach.q.plan": "Frivilligt: vad gör ni om det släpar efter?",
-        "coach.hint.metric": "t.ex. _byt till bokningar_",
-        "coach.hint.scope": "t.ex. _samtal och mejl räknas också_",
-        "coach.hint.target": "t.ex. _sikta på 150 i månaden_",
-        "coach.hint.realistic": "t.ex. _sikta på 20 % mer_",
-        "coach.hint.deadline": "t.ex. _senast i juni_",
-        "coach.hint.baseline": "t.ex. _vi ligger på 120 i dag_",
-        "coach.hint.owner": "t.ex. _ansvarig @anna_ eller _jag_",
-        "coach.hint.plan": "t.ex. _om det släpar flyttar vi budget från annonser till nyhetsbrev_",
         "error.unknown_command": "Jag känner inte till `{word}`. Prova `/kpi kolla <mål>` eller `/kpi hjälp`.",
         "error.need_number": "Vilken KPI? Ange numret, t.ex. `/kpi {command} 3`.",
         "error.not_found": "Det finns ingen KPI #{number} i den här arbetsytan. `/kpi lista alla` visar registret.",
@@ -346,6 +279,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "show.grade": "Betyg",
         "show.level": "Nivå",
         "show.benchmark": "Jämförelsevärde",
+        "show.plan": "Om det släpar efter",
         "show.cadence": "Avstämningar",
         "show.status": "Status",
         "show.values": "Senaste värden",
@@ -527,40 +461,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "check.shared_by": "Delt av <@{user}>",
         "check.empty": "Gi meg et mål å vurdere, f.eks. `/kpi sjekk 40 henvendelser i måneden innen juni`.",
         "check.question": "Viktigste spørsmål",
-        "coach.empty": "Send meg et mål, så vurderer jeg det, f.eks. _40 henvendelser i måneden innen juni_.",
-        "coach.intro": (
-            "Hei! Jeg hjelper dere å gjøre markedsmål om til KPI-er teamet kan styre etter. Skriv et mål med egne "
-            "ord, så vurderer jeg det og stiller ett spørsmål om gangen til det holder."
-        ),
-        "coach.intro_example": "For eksempel: _Flere bookinger fra Instagram_",
-        "coach.intro_commands": "I tråden: `hvorfor?` forklarer spørsmålet · `ny` starter på nytt · `lagre` lagrer.",
-        "coach.fresh": "Vi starter på nytt. Send meg det nye målet.",
-        "coach.draft": "Utkast",
-        "coach.score_change": "Poeng {before}/100 → {after}/100",
-        "coach.gone": "Fikset",
-        "coach.added": "Nytt",
-        "coach.unclear": "Det fikk jeg ikke helt med meg.",
-        "coach.finished": "Ingenting viktig mangler lenger. Her er målet ditt:",
-        "coach.save_hint": "Lagre det med knappen, eller skriv `lagre`.",
-        "coach.why_title": "Derfor spør jeg",
-        "coach.why_none": "Jeg har ikke mer å spørre om – målet er klart.",
-        "coach.saved": "Lagret som *#{number}* {name} · eier <@{owner}>. `/kpi vis {number}` viser den.",
-        "coach.q.metric": "Hvilket resultat nærmest salget ville vist at dette virker: henvendelser, bookinger, salg?",
-        "coach.q.scope": "Hvilke andre måter å ta kontakt på teller også: samtaler, e-post, bookinger?",
-        "coach.q.target": "Hvilket tall sikter dere mot?",
-        "coach.q.realistic": "Det er et veldig stort steg på den tiden. Hvilket mål er realistisk?",
-        "coach.q.deadline": "Innen når?",
-        "coach.q.baseline": "Hvor ligger dere i dag?",
-        "coach.q.owner": "Hvem har ansvaret?",
-        "coach.q.plan": "Valgfritt: hva gjør dere hvis det henger etter?",
-        "coach.hint.metric": "f.eks. _bytt til bookinger_",
-        "coach.hint.scope": "f.eks. _samtaler og e-post teller også_",
-        "coach.hint.target": "f.eks. _målet er 150 i måneden_",
-        "coach.hint.realistic": "f.eks. _sikt mot 20 % mer_",
-        "coach.hint.deadline": "f.eks. _innen juni_",
-        "coach.hint.baseline": "f.eks. _vi er på 120 nå_",
-        "coach.hint.owner": "f.eks. _ansvarlig @anna_ eller _meg_",
-        "coach.hint.plan": "f.eks. _hvis det henger etter, flytter vi budsjett fra annonser til nyhetsbrev_",
         "error.unknown_command": "Jeg kjenner ikke `{word}`. Prøv `/kpi sjekk <mål>` eller `/kpi hjelp`.",
         "error.need_number": "Hvilken KPI? Oppgi nummeret, f.eks. `/kpi {command} 3`.",
         "error.not_found": "Det finnes ingen KPI #{number} i dette arbeidsområdet. `/kpi liste alle` viser registeret.",
@@ -588,6 +488,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "show.grade": "Karakter",
         "show.level": "Nivå",
         "show.benchmark": "Sammenligningsverdi",
+        "show.plan": "Hvis det henger etter",
         "show.cadence": "Oppfølging",
         "show.status": "Status",
         "show.values": "Siste verdier",
@@ -741,6 +642,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "review.fine": "Ikke noe mer å påpeke.",
     },
 }
+
+
+for _language, _strings in COACH_STRINGS.items():
+    STRINGS[_language].update(_strings)
 
 
 def t(language: str, key: str, **values: Any) -> str:

@@ -47,6 +47,8 @@ class FakeSlack:
         self.locales: dict[str, str] = {}
         self.failures: dict[str, str] = {}
         self.timezones: dict[str, str] = {}
+        # The workspace's members as users.list returns them, served in pages of ``limit`` with a next_cursor.
+        self.members: list[dict[str, Any]] = []
         # Messages as Slack keeps them, per channel (oldest first): what conversations.history reads back.
         self.messages: dict[str, list[dict[str, Any]]] = {}
         # With a value, chat.postMessage allows one message per this many seconds per channel, else 429.
@@ -126,6 +128,8 @@ class FakeSlack:
             if user in self.timezones:
                 found["tz"] = self.timezones[user]
             return {"ok": True, "user": found}
+        if method == "users.list":
+            return self.users_page(args)
         if method == "chat.postMessage":
             return {"ok": True, "channel": args.get("channel"), "ts": self.keep_message(args)}
         if method == "chat.update":
@@ -151,6 +155,15 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+
+    def users_page(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.list: ``limit`` members from the ``cursor`` on, and the cursor of the next page (empty at the end)."""
+        start = int(args.get("cursor") or 0)
+        limit = max(1, int(args.get("limit") or 100))
+        page = self.members[start : start + limit]
+        after = start + limit
+        cursor = str(after) if after < len(self.members) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
 
     def rate_limited(self, method: str, args: dict[str, Any]) -> int | None:
         """Seconds to wait (for Retry-After) when this post comes too soon after the channel's last one."""
@@ -275,7 +288,17 @@ def block_action_payload(
     user_id: str = "U0ANN",
     channel_id: str = "C0GENERAL",
     response_url: str = "https://hooks.example/response",
+    thread_ts: str | None = None,
 ) -> dict:
+    """A button press; with ``thread_ts``, on a message the bot posted in that thread (as the coach's buttons are)."""
+    in_thread: dict[str, Any] = {}
+    if thread_ts:
+        message_ts = f"{time.time():.6f}"
+        container = {"type": "message", "message_ts": message_ts, "channel_id": channel_id, "is_ephemeral": False}
+        in_thread = {
+            "container": {**container, "thread_ts": thread_ts},
+            "message": {"type": "message", "ts": message_ts, "thread_ts": thread_ts, "text": ""},
+        }
     return {
         "type": "block_actions",
         "team": {"id": team_id, "domain": "a"},
@@ -286,6 +309,7 @@ def block_action_payload(
         "trigger_id": f"trigger.{uuid.uuid4().hex}",
         "response_url": response_url,
         "actions": [{"type": "button", "action_id": action_id, "block_id": "check_actions", "value": value}],
+        **in_thread,
     }
 
 
@@ -323,6 +347,12 @@ def event_body(event: dict, *, event_id: str, team_id: str = HOME_TEAM) -> str:
             "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
         }
     )
+
+
+def member(user_id: str, handle: str, real_name: str, display_name: str = "", **extra: Any) -> dict[str, Any]:
+    """A workspace member in users.list's shape."""
+    profile = {"real_name": real_name, "display_name": display_name}
+    return {"id": user_id, "name": handle, "real_name": real_name, "deleted": False, "profile": profile, **extra}
 
 
 def form_values(**fields: Any) -> dict:

@@ -322,6 +322,10 @@ def build_kpi_detail(detail: KpiDetail, language: str) -> list[dict]:
         source = f" ({echo_mrkdwn(kpi.benchmark_source, 300)})" if kpi.benchmark_source else ""
         text = f"*{t(lang, 'show.benchmark')}*: {echo_mrkdwn(kpi.benchmark, 500)}{source}"
         blocks.append({"type": "section", "text": mrkdwn(text)})
+    if kpi.action_plan:
+        blocks.append(
+            {"type": "section", "text": mrkdwn(f"*{t(lang, 'show.plan')}*: {echo_mrkdwn(kpi.action_plan, 1000)}")}
+        )
     if kpi.goal_text and kpi.goal_text.strip() != kpi.name:
         blocks.append({"type": "section", "text": plain(f"{t(lang, 'show.goal')}: {echo_plain(kpi.goal_text)}")})
     values = [

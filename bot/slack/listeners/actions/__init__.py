@@ -20,6 +20,7 @@ from bot.slack.blocks.check import ACTION_SAVE, ACTION_SHARE, ACTION_WHY, goal_f
 from bot.slack.blocks.kpi import CALLBACK_ADD
 from bot.slack.context import BotContext
 from bot.slack.listeners.actions import checkins as actions_checkins
+from bot.slack.listeners.actions import coach as actions_coach
 
 grade_goal = timing(GRADE_SECONDS)(grading.grade_goal)  # the grader stays free of metrics
 
@@ -46,6 +47,7 @@ async def _explain(respond: AsyncRespond, goal: str) -> None:
 def register(app: AsyncApp, bot: BotContext) -> None:
     """Register the check-result buttons; each acknowledges, then answers after the ack."""
     actions_checkins.register(app, bot)
+    actions_coach.register(app, bot)
 
     @app.action(ACTION_SHARE)
     async def share_check(ack: AsyncAck, body: dict, respond: AsyncRespond, context: AsyncBoltContext) -> None:

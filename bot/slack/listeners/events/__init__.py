@@ -13,24 +13,26 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.conversation import CoachState, coach_turn
-from bot.conversation.coach import mark_saved
-from bot.services import coaching
 from bot.services import register as kpis
-from bot.slack.blocks import build_coach_saved, build_coach_turn, build_home, build_notice, coach_fallback
+from bot.slack.blocks import build_home
+from bot.slack.coach_thread import Thread, run_turn
 from bot.slack.context import BotContext, log_failure
 from bot.slack.i18n import pick_language, t
 
 # The events manifest.yml subscribes to; tests/slack/test_manifest.py keeps the two in step.
 SUBSCRIBED_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", "app_home_opened")
 log = logging.getLogger(__name__)
-_LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
+_MENTION = re.compile(r"<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>[\s,:]*")
+
+
+def without_our_mention(text: str, bot_user_id: str | None) -> str:
+    """The text of a mention without the bot's own name; anyone else mentioned stays, since "@KPI advisor @Kari
+    owns it" names the owner (and the bot is never one)."""
+    return _MENTION.sub(lambda m: "" if m.group("user") == bot_user_id else m.group(0), text).strip()
 
 
 async def _first_delivery(bot: BotContext, body: dict, team_id: str) -> bool:
@@ -38,62 +40,6 @@ async def _first_delivery(bot: BotContext, body: dict, team_id: str) -> bool:
     event = body.get("event") or {}
     key = body.get("event_id") or f"{event.get('channel')}:{event.get('event_ts') or event.get('ts')}"
     return await bot.db(kpis.claim_event_once, team_id, key)
-
-
-async def _coach(
-    bot: BotContext,
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-    where: _Message,
-    text: str,
-    *,
-    only_known_threads: bool = False,
-) -> None:
-    """One turn of the thread's conversation: load its state, run the dialogue, store the turn, answer."""
-    team_id, channel_id, thread_ts, user_id = context.team_id or "", where.channel, where.thread_ts, where.user
-    stored = await bot.db(coaching.load_thread, team_id, channel_id, thread_ts)
-    if stored is None and only_known_threads:
-        return
-    state = CoachState.from_dict(stored.state if stored else None)
-    fallback_language = None
-    if not state.started and not text.strip():
-        fallback_language = pick_language(await bot.locales.learn(client, team_id, user_id))
-    state, reply = coach_turn(state, text, today=date.today(), sender=user_id, fallback_language=fallback_language)
-
-    def turn(new_state: CoachState, fallback: str) -> coaching.Turn:
-        return coaching.Turn(
-            user_id=user_id,
-            language=new_state.language or reply.language,
-            state=new_state.to_dict(),
-            draft_text=new_state.draft.text if new_state.draft else None,
-            user_text=text,
-            bot_text=fallback,
-            score=reply.score_after,
-        )
-
-    if reply.kind == "save" and reply.assessment is not None:
-        # The KPI and the turn announcing its number are stored together (coaching.save_draft).
-        fields = kpis.fields_from_goal(reply.assessment, user_id=user_id, channel_id=channel_id)
-        if state.draft and state.draft.plan:
-            fields["action_plan"] = state.draft.plan
-        saved: dict[str, Any] = {}
-
-        def saved_turn(kpi: Any) -> coaching.Turn:
-            owner, lang = kpi.owner_user_id, reply.language
-            saved["blocks"] = build_coach_saved(lang, number=kpi.number, name=kpi.name, owner=owner)
-            saved["fallback"] = t(lang, "coach.saved", number=kpi.number, name=kpi.name, owner=owner)
-            return turn(mark_saved(state, kpi.number), saved["fallback"])
-
-        await bot.db(coaching.save_draft, team_id, channel_id, thread_ts, fields, saved_turn)
-        blocks, fallback = saved["blocks"], saved["fallback"]
-    else:
-        if not text.strip() and not state.started:
-            fallback = t(reply.language, "coach.empty")
-            blocks = build_notice(fallback)
-        else:
-            blocks, fallback = build_coach_turn(reply), coach_fallback(reply)
-        await bot.db(coaching.record_turn, team_id, channel_id, thread_ts, turn(state, fallback))
-    await client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, blocks=blocks, text=fallback)
 
 
 @dataclass(frozen=True)
@@ -126,7 +72,8 @@ async def _answer(
     team_id = context.team_id or ""
     try:
         if await _first_delivery(bot, body, team_id):
-            await _coach(bot, client, context, where, text, only_known_threads=not direct)
+            thread = Thread(team_id, where.channel, where.thread_ts, where.user)
+            await run_turn(bot, client, thread, text, only_known_threads=not direct)
     except Exception as error:
         log_failure(log, f"coaching in {where.channel}", error)
         if direct:  # in a channel thread we may not even be coaching: no apology into other people's threads
@@ -137,7 +84,7 @@ async def _answer(
 
 async def _mentioned(bot: BotContext, body: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
     text = (body.get("event") or {}).get("text") or ""
-    await _answer(bot, body, client, context, _LEADING_MENTIONS.sub("", text), direct=True)
+    await _answer(bot, body, client, context, without_our_mention(text, context.bot_user_id), direct=True)
 
 
 async def _message(
