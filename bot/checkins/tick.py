@@ -167,7 +167,7 @@ def _points(values: list[tuple[datetime, float]] | None) -> list[Point]:
     return [Point(at, value) for at, value in values or []]
 
 
-def _claim_batch(
+def claim_batch(
     engine: Engine, team_ids: Collection[str] | None, now: datetime, worker: str, size: int
 ) -> tuple[repo.ClaimedBatch, dict[int, list[tuple[datetime, float]]]]:
     """Claim one batch (its own short transaction, so the row locks are held for milliseconds), then read the
@@ -360,7 +360,7 @@ async def post_due_checkins(
                 fanout.submit(team_id, channel, partial(_reconcile_job, tick, channel, entries))
             while attempt == 0:
                 await fanout.room_for(batch_size)
-                batch, histories = await asyncio.to_thread(_claim_batch, engine, team_ids, now, worker, batch_size)
+                batch, histories = await asyncio.to_thread(claim_batch, engine, team_ids, now, worker, batch_size)
                 if not batch.looked_at:
                     break
                 for claimed in batch.claimed:
