@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import DateTime, Integer, String, bindparam, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from bot.checkins.schedule import Due, Schedule, latest_due, next_due, review_schedule, schedule_of
@@ -34,11 +36,46 @@ CHECKIN_FIELDS = frozenset({"cadence", "checkin_weekday", "checkin_time", "timez
 REVIEW_FIELDS = frozenset({"channel_id", "status", "timezone"})
 
 _kpis = Kpi.__table__
-# Advancing the due time is the scheduler's bookkeeping, not an edit: updated_at keeps its value.
-_ADVANCE = (
+_checkins = Checkin.__table__
+# Advancing the due time is the scheduler's bookkeeping, not an edit: updated_at keeps its value. On PostgreSQL a
+# whole batch is one statement over arrays (compiled once, then cached); SQLite runs the per-row form as executemany.
+_ADVANCE_ROW = (
     update(_kpis)
     .where(_kpis.c.id == bindparam("kpi_row"))
     .values(next_due_at=bindparam("due"), updated_at=_kpis.c.updated_at)
+)
+_advanced = (
+    func.unnest(bindparam("kpi_rows", type_=ARRAY(Integer)), bindparam("dues", type_=ARRAY(DateTime(timezone=True))))
+    .table_valued("kpi_row", "due")
+    .render_derived(name="advanced")
+)
+_CLAIM_ARRAYS = {
+    "kpi_id": ARRAY(Integer),
+    "period_key": ARRAY(String),
+    "due_at": ARRAY(DateTime(timezone=True)),
+    "channel_id": ARRAY(String),
+    "status": ARRAY(String),
+}
+_claims = (
+    func.unnest(*(bindparam(name, type_=type_) for name, type_ in _CLAIM_ARRAYS.items()))
+    .table_valued(*_CLAIM_ARRAYS)
+    .render_derived(name="claims")
+)
+_CLAIM_BATCH = (
+    postgresql.insert(_checkins)
+    .from_select(
+        [*_CLAIM_ARRAYS, "claimed_at", "claimed_by"],
+        select(
+            *_claims.c, bindparam("claimed_at", type_=DateTime(timezone=True)), bindparam("claimed_by", type_=String)
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["kpi_id", "period_key"])
+    .returning(_checkins.c.id, _checkins.c.kpi_id)
+)
+_ADVANCE_BATCH = (
+    update(_kpis)
+    .where(_kpis.c.id == _advanced.c.kpi_row)
+    .values(next_due_at=_advanced.c.due, updated_at=_kpis.c.updated_at)
 )
 
 
@@ -165,8 +202,11 @@ def claim_due_checkins(
         if schedule is not None and due is not None:
             local_day = due.due_at.astimezone(schedule.tz).date()
             wanted.append((team_id, kpi, due, kpi.paused_until is not None and local_day <= kpi.paused_until))
-    if advanced:
-        session.execute(_ADVANCE, advanced)
+    if advanced and session.get_bind().dialect.name == "postgresql":
+        kpi_rows, dues = [a["kpi_row"] for a in advanced], [a["due"] for a in advanced]
+        session.execute(_ADVANCE_BATCH, {"kpi_rows": kpi_rows, "dues": dues})
+    elif advanced:
+        session.execute(_ADVANCE_ROW, advanced)
     won: dict[int, int] = {}
     if wanted:
         claimed_at = utcnow()
@@ -182,11 +222,13 @@ def claim_due_checkins(
             }
             for _, kpi, due, paused in wanted
         ]
-        insert = dialect_insert(session, Checkin).values(values)
-        insert = insert.on_conflict_do_nothing(index_elements=["kpi_id", "period_key"])
-        won = {
-            kpi_id: checkin_id for checkin_id, kpi_id in session.execute(insert.returning(Checkin.id, Checkin.kpi_id))
-        }
+        if session.get_bind().dialect.name == "postgresql":  # one small statement over arrays, compiled once
+            arrays = {column: [value[column] for value in values] for column in _CLAIM_ARRAYS}
+            returned = session.execute(_CLAIM_BATCH, {**arrays, "claimed_at": claimed_at, "claimed_by": worker[:128]})
+        else:  # SQLite: Core's executemany (insertmanyvalues), past the ORM's bulk path which recompiles per batch
+            insert = dialect_insert(session, _checkins).on_conflict_do_nothing(index_elements=["kpi_id", "period_key"])
+            returned = session.connection().execute(insert.returning(_checkins.c.id, _checkins.c.kpi_id), values)
+        won = {kpi_id: checkin_id for checkin_id, kpi_id in returned}
     claimed = [
         ClaimedCheckin(team_id, kpi, due, won[kpi.id], paused) for team_id, kpi, due, paused in wanted if kpi.id in won
     ]

@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Integer, bindparam, column, func, select, true, update, values
+from sqlalchemy import DateTime, Integer, String, bindparam, func, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from bot.store.models import ChannelReview, Checkin, Kpi, KpiValue, Workspace
 from bot.store.scoping import insert_if_absent, scoped_kpi
-from bot.store.types import UTCDateTime, utcnow
+from bot.store.types import utcnow
 
 STALE_AFTER_MISSED = 3
 
@@ -40,39 +41,30 @@ def recent_values(session: Session, kpi_ids: Collection[int], *, limit: int) -> 
     projection is computed from, for one batch of check-ins.
 
     Every column read is in ``ix_kpi_values_kpi_id_recorded_at_id_value``. On PostgreSQL a LATERAL subquery with
-    LIMIT reads exactly ``limit`` index entries per KPI (an index-only scan, newest first); joining a ranked
-    subquery back onto the table instead made the planner scan the whole table for every batch. SQLite has no
-    LATERAL: there a window over the same covering index ranks each KPI's values.
+    LIMIT reads exactly ``limit`` index entries per KPI (an index-only scan, newest first), and each KPI's points
+    come back as one row of arrays; joining a ranked subquery back onto the table instead made the planner scan the
+    whole table for every batch. SQLite has no LATERAL: there a window over the same covering index ranks them.
     """
-    histories: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
     ids = sorted(set(kpi_ids))
     if not ids:
         return {}
     if session.get_bind().dialect.name == "postgresql":
-        wanted = values(column("kpi_id", Integer), name="wanted").data([(kpi_id,) for kpi_id in ids])
-        newest = (
-            select(KpiValue.recorded_at, KpiValue.id, KpiValue.value)
-            .where(KpiValue.kpi_id == wanted.c.kpi_id)
-            .order_by(KpiValue.recorded_at.desc(), KpiValue.id.desc())
-            .limit(limit)
-            .lateral("newest")
-        )
-        query = select(wanted.c.kpi_id, newest.c.recorded_at, newest.c.value).select_from(wanted.join(newest, true()))
-        query = query.order_by(wanted.c.kpi_id, newest.c.recorded_at, newest.c.id)
-    else:
-        rank = func.row_number().over(
-            partition_by=KpiValue.kpi_id, order_by=(KpiValue.recorded_at.desc(), KpiValue.id.desc())
-        )
-        ranked = (
-            select(KpiValue.kpi_id, KpiValue.recorded_at, KpiValue.id, KpiValue.value, rank.label("rank"))
-            .where(KpiValue.kpi_id.in_(ids))
-            .subquery()
-        )
-        query = (
-            select(ranked.c.kpi_id, ranked.c.recorded_at, ranked.c.value)
-            .where(ranked.c.rank <= limit)
-            .order_by(ranked.c.kpi_id, ranked.c.recorded_at, ranked.c.id)
-        )
+        rows = session.execute(_NEWEST_VALUES, {"kpi_rows": ids, "points": limit})
+        return {kpi_id: [(at.astimezone(UTC), v) for at, v in zip(ats, vs, strict=True)] for kpi_id, ats, vs in rows}
+    rank = func.row_number().over(
+        partition_by=KpiValue.kpi_id, order_by=(KpiValue.recorded_at.desc(), KpiValue.id.desc())
+    )
+    ranked = (
+        select(KpiValue.kpi_id, KpiValue.recorded_at, KpiValue.id, KpiValue.value, rank.label("rank"))
+        .where(KpiValue.kpi_id.in_(ids))
+        .subquery()
+    )
+    query = (
+        select(ranked.c.kpi_id, ranked.c.recorded_at, ranked.c.value)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.kpi_id, ranked.c.recorded_at, ranked.c.id)
+    )
+    histories: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
     for kpi_id, recorded_at, value in session.execute(query):
         histories[kpi_id].append((recorded_at, value))
     return dict(histories)
@@ -142,12 +134,68 @@ class Posted:
 
 
 _checkins = Checkin.__table__
+_values = KpiValue.__table__
 _MARK_POSTED = (
     update(_checkins)
     .where(_checkins.c.id == bindparam("checkin_row"))
     .values(
         status="posted", posted_at=bindparam("posted_at"), message_ts=bindparam("ts"), channel_id=bindparam("channel")
     )
+)
+# On PostgreSQL each batch statement takes arrays, so it is compiled once and cached whatever the batch's size.
+_posted = (
+    func.unnest(
+        bindparam("checkin_rows", type_=ARRAY(Integer)),
+        bindparam("tss", type_=ARRAY(String)),
+        bindparam("channels", type_=ARRAY(String)),
+    )
+    .table_valued("checkin_row", "ts", "channel")
+    .render_derived(name="posted")
+)
+_MARK_POSTED_BATCH = (
+    update(_checkins)
+    .where(_checkins.c.id == _posted.c.checkin_row)
+    .values(status="posted", posted_at=bindparam("posted_at"), message_ts=_posted.c.ts, channel_id=_posted.c.channel)
+)
+_wanted = func.unnest(bindparam("kpi_rows", type_=ARRAY(Integer))).table_valued("kpi_id").render_derived(name="wanted")
+_newest = (
+    select(_values.c.recorded_at, _values.c.id, _values.c.value)
+    .where(_values.c.kpi_id == _wanted.c.kpi_id)
+    .order_by(_values.c.recorded_at.desc(), _values.c.id.desc())
+    .limit(bindparam("points"))
+    .lateral("newest")
+)
+_in_order = (_newest.c.recorded_at, _newest.c.id)
+_NEWEST_VALUES = (  # one row per KPI, its points as two arrays: a tenth of the rows to fetch
+    select(
+        _wanted.c.kpi_id,
+        func.array_agg(aggregate_order_by(_newest.c.recorded_at, *_in_order)),
+        func.array_agg(aggregate_order_by(_newest.c.value, *_in_order)),
+    )
+    .select_from(_wanted.join(_newest, true()))
+    .group_by(_wanted.c.kpi_id)
+)
+_current = (
+    func.unnest(
+        bindparam("checkin_rows", type_=ARRAY(Integer)),
+        bindparam("kpi_rows", type_=ARRAY(Integer)),
+        bindparam("dues", type_=ARRAY(DateTime(timezone=True))),
+    )
+    .table_valued("checkin_row", "kpi_row", "due")
+    .render_derived(name="current")
+)
+_earlier = (
+    select(_checkins.c.id, _checkins.c.status, _checkins.c.message_ts, _checkins.c.channel_id, _checkins.c.due_at)
+    .where(_checkins.c.kpi_id == _current.c.kpi_row, _checkins.c.id != _current.c.checkin_row)
+    .where(_checkins.c.status != "skipped", _checkins.c.due_at < _current.c.due)
+    .order_by(_checkins.c.due_at.desc(), _checkins.c.id.desc())
+    .limit(STALE_AFTER_MISSED)
+    .lateral("earlier")
+)
+_EARLIER_CHECKINS = (
+    select(_current.c.checkin_row, _earlier.c.id, _earlier.c.status, _earlier.c.message_ts, _earlier.c.channel_id)
+    .select_from(_current.join(_earlier, true()))
+    .order_by(_current.c.checkin_row, _earlier.c.due_at.desc(), _earlier.c.id.desc())
 )
 
 
@@ -171,10 +219,15 @@ def record_posted_batch(session: Session, posted: Sequence[Posted]) -> dict[int,
     if not posted:
         return {}
     now = utcnow()
-    session.execute(
-        _MARK_POSTED,
-        [{"checkin_row": p.checkin_id, "posted_at": now, "ts": p.message_ts, "channel": p.channel_id} for p in posted],
-    )
+    if session.get_bind().dialect.name == "postgresql":
+        tss, channels = [p.message_ts for p in posted], [p.channel_id for p in posted]
+        rows = {"checkin_rows": [p.checkin_id for p in posted], "tss": tss, "channels": channels}
+        session.execute(_MARK_POSTED_BATCH, {**rows, "posted_at": now})
+    else:
+        marks = [
+            {"checkin_row": p.checkin_id, "posted_at": now, "ts": p.message_ts, "channel": p.channel_id} for p in posted
+        ]
+        session.execute(_MARK_POSTED, marks)
     previous = _previous_checkins(session, posted)
     to_nudge = {prev[0][0] for prev in previous.values() if prev and prev[0][1] == "posted" and prev[0][2]}
     nudged: set[int] = set()
@@ -222,23 +275,12 @@ def _previous_checkins(session: Session, posted: Sequence[Posted]) -> dict[int, 
     columns = (Checkin.id, Checkin.status, Checkin.message_ts, Checkin.channel_id)
     found: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
     if session.get_bind().dialect.name == "postgresql":
-        current = values(
-            column("checkin_row", Integer), column("kpi_row", Integer), column("due", UTCDateTime), name="current"
-        ).data([(p.checkin_id, p.kpi_id, p.due_at) for p in posted])
-        earlier = (
-            select(*columns, Checkin.due_at)
-            .where(Checkin.kpi_id == current.c.kpi_row, Checkin.id != current.c.checkin_row)
-            .where(Checkin.status != "skipped", Checkin.due_at < current.c.due)
-            .order_by(Checkin.due_at.desc(), Checkin.id.desc())
-            .limit(STALE_AFTER_MISSED)
-            .lateral("earlier")
-        )
-        query = (
-            select(current.c.checkin_row, earlier.c.id, earlier.c.status, earlier.c.message_ts, earlier.c.channel_id)
-            .select_from(current.join(earlier, true()))
-            .order_by(current.c.checkin_row, earlier.c.due_at.desc(), earlier.c.id.desc())
-        )
-        for checkin_id, *row in session.execute(query):
+        params = {
+            "checkin_rows": [p.checkin_id for p in posted],
+            "kpi_rows": [p.kpi_id for p in posted],
+            "dues": [p.due_at for p in posted],
+        }
+        for checkin_id, *row in session.execute(_EARLIER_CHECKINS, params):
             found[checkin_id].append(tuple(row))  # type: ignore[arg-type]
         return dict(found)
     for p in posted:

@@ -56,8 +56,9 @@ def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]
     return session.execute(statement.returning(model.__table__.c.id)).scalar_one_or_none()
 
 
-def dialect_insert(session: Session, model: type[Base]) -> Any:
-    """The INSERT of the session's database, which knows ``ON CONFLICT`` (both backends spell it alike)."""
+def dialect_insert(session: Session, model: Any) -> Any:
+    """The INSERT into ``model`` (a mapped class or a Table) of the session's database, which knows
+    ``ON CONFLICT`` (both backends spell it alike)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(model)
