@@ -40,6 +40,11 @@ def settings(url: str, api: str) -> Settings:
 
 
 def rss_mb() -> float:
+    """Peak RSS of this process (VmHWM). Not getrusage's ru_maxrss: that survives execve, so a child forked from
+    the seeding parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

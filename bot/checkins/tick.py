@@ -58,7 +58,10 @@ DEFAULT_LEASE = timedelta(minutes=2)  # a claim older than this with no message 
 # Channels of one workspace posted to at once. Slack limits chat.postMessage per channel and per workspace, so the
 # bound is per workspace: a thousand workspaces post side by side (the HTTP pool, TICK_CONNECTIONS, bounds the total).
 MAX_CHANNELS_PER_WORKSPACE = 128
-CLAIM_BATCH = 500  # check-ins claimed per transaction; the next batch waits until fewer than this are queued here
+CLAIM_BATCH = 500  # check-ins claimed per transaction
+# The next batch is claimed only while fewer than this many check-ins wait in this process: enough to keep every
+# busy channel's lane fed, few enough that a replica that cannot keep up leaves the rest of a burst to the others.
+CLAIM_AHEAD = 2000
 MAX_RATE_LIMITED_RETRIES = 20
 RETRY_JITTER_SECONDS = 0.25  # replicas sharing a channel's budget must not all retry at the same instant
 HISTORY_SLACK = timedelta(minutes=5)  # look this far before a claim in the channel history (clock skew)
@@ -288,7 +291,7 @@ async def _find_posted(lane: ChannelLane, channel: str, oldest: datetime) -> dic
             return found
 
 
-async def _reconcile(tick: _Tick, lane: ChannelLane, channel: str, abandoned: list[_Abandoned]) -> None:
+async def _reconcile(tick: _Tick, channel: str, abandoned: list[_Abandoned], lane: ChannelLane) -> None:
     """Claims whose claimer presumably died: recorded when their message is in the channel, else taken over
     (only one tick wins the conditional update) and posted."""
     summary = tick.summary
@@ -325,12 +328,13 @@ async def post_due_checkins(
     per_workspace: int = MAX_CHANNELS_PER_WORKSPACE,
     interval: float = CHANNEL_INTERVAL_SECONDS,
     batch_size: int = CLAIM_BATCH,
+    claim_ahead: int = CLAIM_AHEAD,
 ) -> TickSummary:
     """Post every check-in due at ``now`` (default: the current time) for ``team_ids`` (None: all teams).
 
     ``client_for(team_id)`` gives the Web API client carrying that team's bot token (None: the team's check-ins
     are skipped). Due check-ins are claimed ``batch_size`` at a time, and the next batch only once fewer than that
-    are still waiting to be posted here: several replicas running this at once split a burst between them.
+    (``claim_ahead``) are still waiting to be posted here: several replicas running this at once split a burst.
     """
     now = now or utcnow()
     worker = worker or worker_name()
@@ -357,9 +361,9 @@ async def post_due_checkins(
             for entry in abandoned:
                 by_channel[(entry.team_id, entry.checkin.channel_id or entry.kpi.channel_id or "")].append(entry)
             for (team_id, channel), entries in by_channel.items():
-                fanout.submit(team_id, channel, partial(_reconcile_job, tick, channel, entries))
+                fanout.submit(team_id, channel, partial(_reconcile, tick, channel, entries))
             while attempt == 0:
-                await fanout.room_for(batch_size)
+                await fanout.room_for(max(claim_ahead, batch_size))
                 batch, histories = await asyncio.to_thread(claim_batch, engine, team_ids, now, worker, batch_size)
                 if not batch.looked_at:
                     break
@@ -378,10 +382,6 @@ async def post_due_checkins(
         await tick.keeper.close()
         await tick.recorder.close()
     return summary
-
-
-async def _reconcile_job(tick: _Tick, channel: str, entries: list[_Abandoned], lane: ChannelLane) -> None:
-    await _reconcile(tick, lane, channel, entries)
 
 
 @dataclass(frozen=True)
