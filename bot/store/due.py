@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, bindparam, func, select, tuple_, update
@@ -174,6 +175,13 @@ def kpi_created(session: Session, kpi: Kpi) -> None:
         reschedule_review(session, kpi.workspace_id, kpi.channel_id)
 
 
+@lru_cache(maxsize=4096)
+def _around(schedule: Schedule, now: datetime) -> tuple[Due | None, Due]:
+    """The latest occurrence at or before ``now`` and the first after it. A burst is mostly KPIs sharing a few
+    rhythms (weekly, Monday 09:00, a handful of time zones), so this is worked out once per rhythm, not per KPI."""
+    return latest_due(schedule, now), next_due(schedule, now)
+
+
 def claim_due_checkins(
     session: Session, team_ids: Collection[str] | None, now: datetime, worker: str, limit: int
 ) -> ClaimedBatch:
@@ -197,8 +205,9 @@ def claim_due_checkins(
     wanted: list[tuple[str, Kpi, Due, bool]] = []
     for team_id, kpi in rows:
         schedule = checkin_schedule(kpi)
-        due = latest_due(schedule, now, not_before=kpi.created_at) if schedule else None
-        advanced.append({"kpi_row": kpi.id, "due": next_due(schedule, now).due_at if schedule else None})
+        latest, upcoming = _around(schedule, now) if schedule else (None, None)
+        due = latest if latest is not None and latest.due_at > kpi.created_at else None  # as latest_due's not_before
+        advanced.append({"kpi_row": kpi.id, "due": upcoming.due_at if upcoming else None})
         if schedule is not None and due is not None:
             local_day = due.due_at.astimezone(schedule.tz).date()
             wanted.append((team_id, kpi, due, kpi.paused_until is not None and local_day <= kpi.paused_until))

@@ -83,7 +83,6 @@ class Kpi(Base):
         _one_of("status", KPI_STATUSES, "status_allowed"),
         _one_of("language", LANGUAGES, "language_allowed"),
         Index("ix_kpis_workspace_id_owner_user_id", "workspace_id", "owner_user_id"),
-        Index("ix_kpis_workspace_id_channel_id", "workspace_id", "channel_id"),
         Index("ix_kpis_next_due_at_id", "next_due_at", "id"),
     )
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, String, bindparam, func, select, true, update
+from sqlalchemy import DateTime, Float, Integer, String, bindparam, func, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,8 @@ class Escalation:
 
 def recent_values(session: Session, kpi_ids: Collection[int], *, limit: int) -> dict[int, list[tuple[datetime, float]]]:
     """The newest ``limit`` values (when, value) of each KPI in ``kpi_ids``, oldest first: what a check-in's
-    projection is computed from, for one batch of check-ins.
+    projection is computed from, for one batch of check-ins. The times are aware (UTC on SQLite, the session's
+    zone on PostgreSQL); the projection only subtracts them.
 
     Every column read is in ``ix_kpi_values_kpi_id_recorded_at_id_value``. On PostgreSQL a LATERAL subquery with
     LIMIT reads exactly ``limit`` index entries per KPI (an index-only scan, newest first), and each KPI's points
@@ -50,7 +51,7 @@ def recent_values(session: Session, kpi_ids: Collection[int], *, limit: int) -> 
         return {}
     if session.get_bind().dialect.name == "postgresql":
         rows = session.execute(_NEWEST_VALUES, {"kpi_rows": ids, "points": limit})
-        return {kpi_id: [(at.astimezone(UTC), v) for at, v in zip(ats, vs, strict=True)] for kpi_id, ats, vs in rows}
+        return {kpi_id: list(zip(ats, vs, strict=True)) for kpi_id, ats, vs in rows}
     rank = func.row_number().over(
         partition_by=KpiValue.kpi_id, order_by=(KpiValue.recorded_at.desc(), KpiValue.id.desc())
     )
@@ -169,8 +170,9 @@ _in_order = (_newest.c.recorded_at, _newest.c.id)
 _NEWEST_VALUES = (  # one row per KPI, its points as two arrays: a tenth of the rows to fetch
     select(
         _wanted.c.kpi_id,
-        func.array_agg(aggregate_order_by(_newest.c.recorded_at, *_in_order)),
-        func.array_agg(aggregate_order_by(_newest.c.value, *_in_order)),
+        # Plain types, not UTCDateTime: psycopg's aware datetimes as they come, no per-element conversion.
+        func.array_agg(aggregate_order_by(_newest.c.recorded_at, *_in_order), type_=ARRAY(DateTime(timezone=True))),
+        func.array_agg(aggregate_order_by(_newest.c.value, *_in_order), type_=ARRAY(Float)),
     )
     .select_from(_wanted.join(_newest, true()))
     .group_by(_wanted.c.kpi_id)
