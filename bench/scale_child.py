@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 import pickle
 import resource
 import socket
@@ -101,7 +102,14 @@ def post(url: str, now: datetime, api: str, start_at: float, capture: str) -> di
         ended = time.time()
     save(capture, statements)
     engine.dispose()
-    return {"started": started, "ended": ended, "summary": summary.line(), "rss_mb": rss_mb()}
+    cpu = os.times()
+    return {
+        "started": started,
+        "ended": ended,
+        "cpu_s": cpu.user + cpu.system,
+        "summary": summary.line(),
+        "rss_mb": rss_mb(),
+    }
 
 
 def fake() -> None:

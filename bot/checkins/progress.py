@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 # A check-in's projection and feasibility fit a line through this many of the newest values: enough to see a trend
 # and its noise, few enough that a KPI's first months do not steer it for ever. The tick reads no more than this.
@@ -21,9 +22,8 @@ REALISTIC_FACTOR = 1.25  # the target may ask this much more than the trend and 
 STRETCH_FACTOR = 3.0  # beyond this multiple of the trend, the target is out of reach without a new plan
 
 
-@dataclass(frozen=True)
-class Point:
-    """One recorded value and when."""
+class Point(NamedTuple):
+    """One recorded value and when (a named tuple: a burst builds hundreds of thousands of them)."""
 
     at: datetime
     value: float

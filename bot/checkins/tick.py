@@ -167,7 +167,7 @@ class _Abandoned:
 
 
 def _points(values: list[tuple[datetime, float]] | None) -> list[Point]:
-    return [Point(at, value) for at, value in values or []]
+    return list(map(Point._make, values or ()))
 
 
 def claim_batch(
