@@ -20,8 +20,10 @@ copy of the seeded database, all in this one run:
 * EXPLAIN — every distinct statement those runs issued, planned on the seeded database: the plans are printed, and
   any sequential scan of kpis, kpi_values or checkins is named in ``seq_scans``.
 
-``floor_s`` is Slack's per-channel floor for the burst: the busiest channel's check-ins at one a second. The last
-line is one JSON object. Prints, never fails.
+``floor_s`` is Slack's per-channel floor for the burst: the busiest channel's check-ins at one a second.
+``post_cpu_s_*`` and ``fake_cpu_s_*`` are the CPU seconds the replicas and the fake used: set against the wall time
+and ``cores`` they say whether a run was bound by pacing or by CPU. The last line is one JSON object. Prints, never
+fails.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
-from bench.scale_parts import CLIENT_ID, child_env, fake_stats, seed, start_fake  # noqa: E402
+from bench.scale_parts import child_env, fake_stats, seed, start_fake  # noqa: E402
 from tests.support.explain import plan_text, seq_scans  # noqa: E402
 
 POSTGRES = ROOT / "scripts" / "postgres-for-tests"
@@ -123,12 +125,15 @@ def post_burst(server_url: str, template: str, replicas: int, capture_dir: Path)
         ]
         results = [finished(run) for run in runs]
         stats = fake_stats(fake_url)
+        ticks = Path(f"/proc/{fake.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        stats["cpu_s"] = (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
     finally:
         fake.terminate()
         fake.wait()
         admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     elapsed = max(r["ended"] for r in results) - min(r["started"] for r in results)
-    return {"elapsed": elapsed, "stats": stats, "summaries": [r["summary"] for r in results]}
+    cpu = sum(r["cpu_s"] for r in results)
+    return {"elapsed": elapsed, "cpu_s": cpu, "stats": stats, "summaries": [r["summary"] for r in results]}
 
 
 def shape(sql: str) -> str:
@@ -230,6 +235,10 @@ def main() -> int:
         "floor_s": floor,
         "post_1_over_floor": round(one / floor, 2) if floor else None,
         "post_2_over_floor": round(two / floor, 2) if floor else None,
+        "post_cpu_s_1": round(posts[1]["cpu_s"], 1),
+        "post_cpu_s_2": round(posts[2]["cpu_s"], 1),
+        "fake_cpu_s_1": round(posts[1]["stats"]["cpu_s"], 1),
+        "fake_cpu_s_2": round(posts[2]["stats"]["cpu_s"], 1),
         "posted_1": posts[1]["stats"]["distinct"],
         "posted_2": posts[2]["stats"]["distinct"],
         "duplicates_1": posts[1]["stats"]["duplicates"],
@@ -238,7 +247,7 @@ def main() -> int:
         "rate_limited_2": posts[2]["stats"]["rate_limited"],
         "explained_statements": explained,
         "seq_scans": scans,
-        "client_id": CLIENT_ID,
+        "cores": os.cpu_count(),
     }
     print(json.dumps(summary))
     return 0
