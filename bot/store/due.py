@@ -188,13 +188,14 @@ def claim_due_checkins(
     """Claim up to ``limit`` due check-ins in one transaction: lock the due KPI rows no one else holds, insert a
     claim for each one's latest period (skipped while paused), and move each row's due time past ``now``.
 
-    A period someone already claimed (another replica, `/kpi cadence`) inserts nothing and is not returned.
+    A period someone already claimed (another replica, `/kpi cadence`) inserts nothing and is not returned. Rows come
+    in index order (due time, workspace, channel): a batch holds whole channels, so replicas seldom share one.
     """
     query = (
         select(Workspace.team_id, Kpi)
         .join(Workspace, Kpi.workspace_id == Workspace.id)
         .where(Kpi.next_due_at <= now)
-        .order_by(Kpi.next_due_at, Kpi.id)
+        .order_by(Kpi.next_due_at, Kpi.workspace_id, Kpi.channel_id, Kpi.id)
         .limit(limit)
         .with_for_update(of=Kpi, skip_locked=True)
     )

@@ -83,7 +83,9 @@ class Kpi(Base):
         _one_of("status", KPI_STATUSES, "status_allowed"),
         _one_of("language", LANGUAGES, "language_allowed"),
         Index("ix_kpis_workspace_id_owner_user_id", "workspace_id", "owner_user_id"),
-        Index("ix_kpis_next_due_at_id", "next_due_at", "id"),
+        # Due rows in claiming order: by due time, then a workspace's channels together, so a batch takes whole channels
+        # and two replicas rarely post to one channel at once (each would pace itself and draw 429s from the other).
+        Index("ix_kpis_next_due_at_workspace_id_channel_id_id", "next_due_at", "workspace_id", "channel_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("kpis", schema=None) as batch_op:
         batch_op.add_column(sa.Column("next_due_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index("ix_kpis_next_due_at_id", ["next_due_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_kpis_next_due_at_workspace_id_channel_id_id",
+            ["next_due_at", "workspace_id", "channel_id", "id"],
+            unique=False,
+        )
 
     with op.batch_alter_table("kpi_values", schema=None) as batch_op:
         batch_op.drop_index("ix_kpi_values_kpi_id_recorded_at")
@@ -75,5 +79,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_kpi_values_kpi_id_recorded_at_id_value")
         batch_op.create_index("ix_kpi_values_kpi_id_recorded_at", ["kpi_id", "recorded_at"], unique=False)
     with op.batch_alter_table("kpis", schema=None) as batch_op:
-        batch_op.drop_index("ix_kpis_next_due_at_id")
+        batch_op.drop_index("ix_kpis_next_due_at_workspace_id_channel_id_id")
         batch_op.drop_column("next_due_at")
