@@ -61,12 +61,15 @@ class Fanout(Generic[L]):
         self.slots: dict[str, asyncio.Semaphore] = {}
         self.clients: dict[str, asyncio.Future[Any]] = {}
         self.in_flight = 0
+        self.busy_lanes = 0
         self.changed = asyncio.Condition()
         self.tasks: set[asyncio.Task[None]] = set()
 
     def submit(self, team_id: str, channel: str, job: Job) -> None:
         """Queue ``job(lane)`` behind the jobs already queued for this channel."""
         entry = self.lanes.setdefault((team_id, channel), _Lane())
+        if not entry.jobs:
+            self.busy_lanes += 1
         entry.jobs.append(job)
         self.in_flight += 1
         if not entry.running:
@@ -87,19 +90,20 @@ class Fanout(Generic[L]):
                 jobs = list(entry.jobs)
                 entry.jobs.clear()
                 await self.no_client(team_id, jobs)
-                await self._done(len(jobs))
+                await self._done(len(jobs), lane_idle=True)
                 return
             slots = self.slots.setdefault(team_id, asyncio.Semaphore(self.per_workspace))
             async with slots:
                 if entry.lane is None:
                     entry.lane = self.make_lane(client)
                 while entry.jobs:
-                    job = entry.jobs.popleft()
+                    job = entry.jobs[0]
                     try:
                         await job(entry.lane)
                     except Exception:  # one check-in's failure must not stop the rest of the channel
                         log.exception("a check-in job in %s failed", channel)
-                    await self._done(1)
+                    entry.jobs.popleft()
+                    await self._done(1, lane_idle=not entry.jobs)
         finally:
             entry.running = False
             if entry.jobs:  # submitted while the lane was finishing: start it again
@@ -108,16 +112,21 @@ class Fanout(Generic[L]):
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
 
-    async def _done(self, count: int) -> None:
+    async def _done(self, count: int, *, lane_idle: bool) -> None:
         async with self.changed:
             self.in_flight -= count
+            self.busy_lanes -= 1 if lane_idle else 0
             self.changed.notify_all()
 
-    async def room_for(self, count: int) -> None:
-        """Wait until fewer than ``count`` jobs are queued or running: a worker claims only what it will soon post,
-        so replicas split a burst instead of the first one hoarding it."""
+    async def room_for(self, lanes: int, jobs: int) -> None:
+        """Wait until fewer than ``lanes`` channels have work queued here and fewer than ``jobs`` jobs wait: a worker
+        claims only what it will soon post, so replicas split a burst instead of the first one hoarding it.
+
+        Channels, not jobs, are what keep a worker busy: a channel's later check-ins only wait for its rate limit,
+        so a burst whose check-ins crowd into few channels is claimed at once (each lane paced from the start),
+        while one spread over thousands of channels is claimed as fast as it is posted."""
         async with self.changed:
-            await self.changed.wait_for(lambda: self.in_flight < count)
+            await self.changed.wait_for(lambda: self.busy_lanes < lanes and self.in_flight < jobs)
 
     async def drain(self) -> None:
         """Wait until every submitted job has run."""

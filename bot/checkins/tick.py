@@ -59,9 +59,10 @@ DEFAULT_LEASE = timedelta(minutes=2)  # a claim older than this with no message 
 # bound is per workspace: a thousand workspaces post side by side (the HTTP pool, TICK_CONNECTIONS, bounds the total).
 MAX_CHANNELS_PER_WORKSPACE = 128
 CLAIM_BATCH = 500  # check-ins claimed per transaction
-# The next batch is claimed only while fewer than this many check-ins wait in this process: enough to keep every
-# busy channel's lane fed, few enough that a replica that cannot keep up leaves the rest of a burst to the others.
-CLAIM_AHEAD = 2000
+# The next batch is claimed only while fewer than CLAIM_AHEAD channels have check-ins waiting in this process (and
+# fewer than CLAIM_AHEAD_JOBS check-ins, a memory bound): enough to keep lanes fed, few enough that a replica that
+# cannot keep up leaves the rest of a burst to the others.
+CLAIM_AHEAD, CLAIM_AHEAD_JOBS = 1000, 10_000
 MAX_RATE_LIMITED_RETRIES = 20
 RETRY_JITTER_SECONDS = 0.25  # replicas sharing a channel's budget must not all retry at the same instant
 HISTORY_SLACK = timedelta(minutes=5)  # look this far before a claim in the channel history (clock skew)
@@ -202,8 +203,7 @@ def _take_over(engine: Engine, checkin_id: int, seen: datetime, worker: str) -> 
 
 
 def _give_up(engine: Engine, team_id: str, checkin_ids: list[int]) -> None:
-    """Posts Slack refused for good (channel gone, bot not in it, workspace uninstalled): mark them skipped
-    instead of retrying them every tick."""
+    """Posts Slack refused for good (channel gone, not in it, uninstalled): skipped, not retried every tick."""
     with session_scope(engine) as session:
         for checkin_id in checkin_ids:
             repo.update_checkin(session, team_id, checkin_id, status="skipped")
@@ -334,7 +334,7 @@ async def post_due_checkins(
 
     ``client_for(team_id)`` gives the Web API client carrying that team's bot token (None: the team's check-ins
     are skipped). Due check-ins are claimed ``batch_size`` at a time, and the next batch only once fewer than that
-    (``claim_ahead``) are still waiting to be posted here: several replicas running this at once split a burst.
+    (``claim_ahead`` channels) still have check-ins waiting here: several replicas running this at once split a burst.
     """
     now = now or utcnow()
     worker = worker or worker_name()
@@ -363,7 +363,7 @@ async def post_due_checkins(
             for (team_id, channel), entries in by_channel.items():
                 fanout.submit(team_id, channel, partial(_reconcile, tick, channel, entries))
             while attempt == 0:
-                await fanout.room_for(max(claim_ahead, batch_size))
+                await fanout.room_for(claim_ahead, max(CLAIM_AHEAD_JOBS, batch_size))
                 batch, histories = await asyncio.to_thread(claim_batch, engine, team_ids, now, worker, batch_size)
                 if not batch.looked_at:
                     break
