@@ -88,7 +88,9 @@ def finished(process: subprocess.Popen) -> dict:
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if process.returncode != 0 or not lines:
         raise RuntimeError(f"child failed ({process.returncode}):\n{err[-3000:]}")
-    return json.loads(lines[-1])
+    result = json.loads(lines[-1])
+    result["logged_errors"] = sum(1 for line in err.splitlines() if "ERROR" in line or "Traceback" in line)
+    return result
 
 
 def burst_floor(url: str) -> tuple[int, int, int]:
@@ -132,8 +134,9 @@ def post_burst(server_url: str, template: str, replicas: int, capture_dir: Path)
         fake.wait()
         admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     elapsed = max(r["ended"] for r in results) - min(r["started"] for r in results)
-    cpu = sum(r["cpu_s"] for r in results)
-    return {"elapsed": elapsed, "cpu_s": cpu, "stats": stats, "summaries": [r["summary"] for r in results]}
+    cpu, errors = sum(r["cpu_s"] for r in results), sum(r["logged_errors"] for r in results)
+    summaries = [r["summary"] for r in results]
+    return {"elapsed": elapsed, "cpu_s": cpu, "logged_errors": errors, "stats": stats, "summaries": summaries}
 
 
 def shape(sql: str) -> str:
@@ -239,6 +242,8 @@ def main() -> int:
         "post_cpu_s_2": round(posts[2]["cpu_s"], 1),
         "fake_cpu_s_1": round(posts[1]["stats"]["cpu_s"], 1),
         "fake_cpu_s_2": round(posts[2]["stats"]["cpu_s"], 1),
+        "logged_errors_1": posts[1]["logged_errors"],
+        "logged_errors_2": posts[2]["logged_errors"],
         "posted_1": posts[1]["stats"]["distinct"],
         "posted_2": posts[2]["stats"]["distinct"],
         "duplicates_1": posts[1]["stats"]["duplicates"],

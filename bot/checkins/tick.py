@@ -62,7 +62,7 @@ CLAIM_BATCH = 500  # check-ins claimed per transaction
 # The next batch is claimed only while fewer than CLAIM_AHEAD channels have check-ins waiting in this process (and
 # fewer than CLAIM_AHEAD_JOBS check-ins, a memory bound): enough to keep lanes fed, few enough that a replica that
 # cannot keep up leaves the rest of a burst to the others.
-CLAIM_AHEAD, CLAIM_AHEAD_JOBS = 1000, 10_000
+CLAIM_AHEAD, CLAIM_AHEAD_JOBS = 4000, 10_000
 MAX_RATE_LIMITED_RETRIES = 20
 RETRY_JITTER_SECONDS = 0.25  # replicas sharing a channel's budget must not all retry at the same instant
 HISTORY_SLACK = timedelta(minutes=5)  # look this far before a claim in the channel history (clock skew)

@@ -299,12 +299,21 @@ def _previous_checkins(session: Session, posted: Sequence[Posted]) -> dict[int, 
 
 def renew_claims(session: Session, checkin_ids: Collection[int], worker: str) -> None:
     """Keep this worker's claims that are still waiting to be posted from looking abandoned (their lease), so no
-    other replica reconciles and re-posts a check-in that is only queued behind its channel's rate limit."""
+    other replica reconciles and re-posts a check-in that is only queued behind its channel's rate limit.
+
+    Rows another transaction holds are skipped (``SKIP LOCKED``): they are being recorded as posted right now, and
+    waiting for them while holding others deadlocked against the recorder, which locks the same rows in its order.
+    """
     if checkin_ids:
-        session.execute(
-            update(Checkin)
+        held = (
+            select(Checkin.id)
             .where(Checkin.id.in_(list(checkin_ids)), Checkin.claimed_by == worker[:128])
             .where(Checkin.status == "claimed", Checkin.message_ts.is_(None))
+            .with_for_update(skip_locked=True)
+        )
+        session.execute(
+            update(Checkin)
+            .where(Checkin.id.in_(held.scalar_subquery()))
             .values(claimed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
