@@ -37,6 +37,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -114,6 +115,49 @@ def burst_floor(url: str) -> tuple[int, int, int]:
         engine.dispose()
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy seconds over all cores, total seconds) since boot, from /proc/stat."""
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / tick, sum(fields) / tick
+
+
+def postgres_cpu(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving ``database`` (its title names it), by pid."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().split(") ", 1)
+            title = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        if name.endswith("(postgres") and f" {database} " in title:
+            values = rest.split()
+            found[int(stat.parent.name)] = (int(values[11]) + int(values[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+class PostgresMeter:
+    """Samples the backends of one database four times a second: they come and go with the replicas' connections,
+    so their CPU is summed from what each was last seen using."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.start, self.last, self.done = postgres_cpu(database), {}, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.25):
+            self.last.update(postgres_cpu(self.database))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        self.last.update(postgres_cpu(self.database))
+        return sum(used - self.start.get(pid, 0.0) for pid, used in self.last.items())
+
+
 def post_burst(server_url: str, template: str, replicas: int, capture_dir: Path) -> dict:
     """Post the burst with ``replicas`` processes started together; time from the first start to the last end."""
     name = copy_of(server_url, template)
@@ -125,7 +169,10 @@ def post_burst(server_url: str, template: str, replicas: int, capture_dir: Path)
             child("post", url, BURST_AT.isoformat(), fake_url, str(start_at), str(capture_dir / f"post{replicas}-{i}"))
             for i in range(replicas)
         ]
+        time.sleep(max(0.0, start_at - time.time()))
+        before, meter = machine_cpu(), PostgresMeter(name)
         results = [finished(run) for run in runs]
+        after, postgres = machine_cpu(), meter.stop()
         stats = fake_stats(fake_url)
         ticks = Path(f"/proc/{fake.pid}/stat").read_text().rsplit(")", 1)[1].split()
         stats["cpu_s"] = (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
@@ -136,7 +183,16 @@ def post_burst(server_url: str, template: str, replicas: int, capture_dir: Path)
     elapsed = max(r["ended"] for r in results) - min(r["started"] for r in results)
     cpu, errors = sum(r["cpu_s"] for r in results), sum(r["logged_errors"] for r in results)
     summaries = [r["summary"] for r in results]
-    return {"elapsed": elapsed, "cpu_s": cpu, "logged_errors": errors, "stats": stats, "summaries": summaries}
+    busy = 100 * (after[0] - before[0]) / max(after[1] - before[1], 1e-9)
+    return {
+        "elapsed": elapsed,
+        "cpu_s": cpu,
+        "postgres_cpu_s": round(postgres, 1),
+        "machine_busy_pct": round(busy, 1),
+        "logged_errors": errors,
+        "stats": stats,
+        "summaries": summaries,
+    }
 
 
 def shape(sql: str) -> str:
@@ -242,6 +298,10 @@ def main() -> int:
         "post_cpu_s_2": round(posts[2]["cpu_s"], 1),
         "fake_cpu_s_1": round(posts[1]["stats"]["cpu_s"], 1),
         "fake_cpu_s_2": round(posts[2]["stats"]["cpu_s"], 1),
+        "postgres_cpu_s_1": posts[1]["postgres_cpu_s"],
+        "postgres_cpu_s_2": posts[2]["postgres_cpu_s"],
+        "machine_busy_pct_1": posts[1]["machine_busy_pct"],
+        "machine_busy_pct_2": posts[2]["machine_busy_pct"],
         "logged_errors_1": posts[1]["logged_errors"],
         "logged_errors_2": posts[2]["logged_errors"],
         "posted_1": posts[1]["stats"]["distinct"],
