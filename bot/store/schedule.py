@@ -320,7 +320,11 @@ def renew_claims(session: Session, checkin_ids: Collection[int], worker: str) ->
 
 
 def pause_until(session: Session, team_id: str, number: int, until: date | None) -> Kpi:
-    """Pause KPI ``#number``'s check-ins up to and including ``until`` (None resumes them)."""
+    """Pause KPI ``#number``'s check-ins up to and including ``until`` (None resumes them).
+
+    The stored due time stays where it is: a period that falls due during the pause is claimed by the tick as
+    ``skipped`` (so it is counted, and never posted after the pause), and the next one is scheduled as usual.
+    """
     kpi = scoped_kpi(session, team_id, number, for_update=True)
     kpi.paused_until = until
     session.flush()
