@@ -11,7 +11,9 @@ claims it by its unique (KPI, period) key, so an early value costs one look, not
 where it was: in the claim (and, after a crash, in the message metadata found in the channel's history).
 
 A batch is taken with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so replicas sharing a burst each take other rows
-and none waits for another; SQLite serialises writers (``BEGIN IMMEDIATE``), which gives the same split.
+and none waits for another; SQLite serialises writers (``BEGIN IMMEDIATE``), which gives the same split. A
+PostgreSQL job queue (procrastinate, pgqueuer) would add a dependency that cannot serve the default SQLite database,
+and a second copy of what the claim rows already are: the queue, with its exactly-once key.
 """
 
 from __future__ import annotations
