@@ -73,7 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     try:
         a = grade_goal(text, language=args.lang, today=args.today, rules=rules)
-    except Exception as error:
+    except Exception as error:  # a person gets one line, never a traceback
         print(f"error: could not grade this goal ({type(error).__name__})", file=sys.stderr)
         return 1
     if args.json:

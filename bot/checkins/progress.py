@@ -11,16 +11,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
+# A check-in's projection and feasibility fit a line through this many of the newest values: enough to see a trend
+# and its noise, few enough that a KPI's first months do not steer it for ever. The tick reads no more than this.
+HISTORY_POINTS = 12
 CADENCE_DAYS = {"daily": 1.0, "weekly": 7.0, "biweekly": 14.0, "monthly": 30.44, "quarterly": 91.31, "off": 7.0}
 AT_RISK_SHARE = 0.8  # projected to cover at least this share of the remaining gap: at risk rather than off track
 REALISTIC_FACTOR = 1.25  # the target may ask this much more than the trend and still be realistic
 STRETCH_FACTOR = 3.0  # beyond this multiple of the trend, the target is out of reach without a new plan
 
 
-@dataclass(frozen=True)
-class Point:
-    """One recorded value and when."""
+class Point(NamedTuple):
+    """One recorded value and when (a named tuple: a burst builds hundreds of thousands of them)."""
 
     at: datetime
     value: float

@@ -24,6 +24,11 @@ from bot.store.types import utcnow
 
 log = logging.getLogger(__name__)
 
+# slack_sdk formats every request and response body into a debug message unless its logger's *own* level is above
+# DEBUG (it tests ``logger.level``, not the effective level), which cost a burst a good part of its CPU. The tick's
+# clients get a logger of their own at INFO: set it to DEBUG to see those messages again.
+WEB_API_LOG = logging.getLogger(f"{__name__}.web_api")
+WEB_API_LOG.setLevel(logging.INFO)
 TICK_JOB_ID = "kpi-checkins-tick"
 TICK_INTERVAL_SECONDS = 60
 TICK_CONNECTIONS = 128
@@ -45,6 +50,7 @@ class TeamClients:
             base_url=self.settings.slack_api_url,
             session=self.session,
             retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2)],
+            logger=WEB_API_LOG,
         )
 
     async def teams(self) -> list[str] | None:

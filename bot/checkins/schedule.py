@@ -20,6 +20,8 @@ FRIDAY = 4
 # Biweekly periods are pairs of ISO weeks counted from this Monday (ISO week 1 of 2024), so every process agrees on
 # which weeks pair up without storing an anchor per KPI.
 BIWEEKLY_EPOCH = date(2024, 1, 1)
+# Each channel's KPI set is reviewed on the first Monday of each quarter at 09:00 (the time zone of its first KPI).
+REVIEW_CADENCE, REVIEW_WEEKDAY, REVIEW_TIME = "quarterly", 0, "09:00"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,13 @@ def schedule_of(cadence: str, weekday: int, checkin_time: str, timezone: str | N
         return None
     hours, _, minutes = (checkin_time or "09:00").partition(":")
     return Schedule(cadence, working_weekday(weekday), time(int(hours), int(minutes or 0)), zone(timezone))
+
+
+def review_schedule(timezone: str | None) -> Schedule:
+    """The rhythm of a channel's periodic review, in ``timezone``."""
+    schedule = schedule_of(REVIEW_CADENCE, REVIEW_WEEKDAY, REVIEW_TIME, timezone)
+    assert schedule is not None
+    return schedule
 
 
 def working_weekday(weekday: int) -> int:

@@ -1,18 +1,19 @@
-"""One scheduler tick: find the check-ins that are due, claim each in the database, post it, record it.
+"""One scheduler tick: claim the check-ins that are due in batches, post them, record them.
 
 Exactly once, step by step:
 
-* claim — an INSERT on the unique (kpi, period) key; only the winner posts, so re-runs and replicas do not;
+* claim — a batch of due KPI rows locked with SKIP LOCKED and one INSERT on the unique (kpi, period) key each, in
+  one transaction (``store.due``); only the winner posts, so re-runs and replicas do not;
 * post — ``chat.postMessage`` with metadata naming the check-in id;
-* record — the message ts, in its own transaction.
+* record — the message ts, written in batches (``fanout.Recorder``).
 
 A crash between post and record leaves a claim with no ts. Once its lease has expired (the claimer is presumed
-dead), a later tick looks for the metadata in the channel's history: found → recorded ("reconciled"), not found →
-taken over (a conditional update, so only one tick wins) and posted. A crash before posting loses nothing either.
+dead; a live one renews the claims it still holds), a later tick looks for the metadata in the channel's history:
+found → recorded ("reconciled"), not found → taken over (a conditional update, so only one tick wins) and posted.
 
 Posting honours Slack's ~1 message per second per channel: one lane per channel, paced one second after the
-previous post's answer, with 429 + Retry-After honoured on top; lanes run concurrently, so a large fan-out takes
-about as long as its busiest channel needs.
+previous post's answer, with 429 + Retry-After honoured on top; lanes run concurrently (at most
+MAX_CHANNELS_PER_WORKSPACE per workspace), so a large fan-out takes about as long as its busiest channel needs.
 """
 
 from __future__ import annotations
@@ -25,16 +26,18 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
-from bot.checkins.progress import Point
-from bot.checkins.schedule import Due, latest_due, schedule_of, zone
+from bot.checkins.fanout import ClaimKeeper, Fanout, Recorder
+from bot.checkins.progress import HISTORY_POINTS, Point
+from bot.checkins.schedule import Due, zone
 from bot.slack.blocks.checkin import (
     build_checkin_message,
     build_nudge,
@@ -52,28 +55,25 @@ log = logging.getLogger(__name__)
 
 CHANNEL_INTERVAL_SECONDS = 1.0  # chat.postMessage: about one message per second per channel
 DEFAULT_LEASE = timedelta(minutes=2)  # a claim older than this with no message ts is presumed abandoned
-MAX_CHANNELS_AT_ONCE = 128
+# Channels of one workspace posted to at once. Slack limits chat.postMessage per channel and per workspace, so the
+# bound is per workspace: a thousand workspaces post side by side (the HTTP pool, TICK_CONNECTIONS, bounds the total).
+MAX_CHANNELS_PER_WORKSPACE = 128
+CLAIM_BATCH = 500  # check-ins claimed per transaction
+# The next batch is claimed only while fewer than CLAIM_AHEAD channels have check-ins waiting in this process (and
+# fewer than CLAIM_AHEAD_JOBS check-ins, a memory bound): enough to keep lanes fed, few enough that a replica that
+# cannot keep up leaves the rest of a burst to the others.
+CLAIM_AHEAD, CLAIM_AHEAD_JOBS = 4000, 10_000
 MAX_RATE_LIMITED_RETRIES = 20
 RETRY_JITTER_SECONDS = 0.25  # replicas sharing a channel's budget must not all retry at the same instant
-HISTORY_SLACK = timedelta(minutes=5)
+HISTORY_SLACK = timedelta(minutes=5)  # look this far before a claim in the channel history (clock skew)
 # Answers that will not change by trying again: the check-in of this period is given up (status skipped).
 REFUSED_FOR_GOOD = frozenset(
     {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "invalid_blocks",
-        "msg_too_long",
-        "msg_blocks_too_long",
-        "no_text",
-        "restricted_action",
-        "cannot_reply_to_message",
-        "account_inactive",
-        "invalid_auth",
-        "token_revoked",
-        "missing_scope",
+        *("channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "no_text"),
+        *("msg_blocks_too_long", "restricted_action", "cannot_reply_to_message", "account_inactive"),
+        *("invalid_auth", "token_revoked", "missing_scope"),
     }
-)  # look this far before the claim in the channel history (clock skew)
+)
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
 
@@ -98,79 +98,9 @@ class TickSummary:
         )
 
 
-@dataclass
-class _Item:
-    """One check-in to post: a new period to claim (``checkin_id`` None) or an abandoned claim taken over."""
-
-    team_id: str
-    kpi: Kpi
-    due: Due
-    history: list[Point]
-    checkin_id: int | None = None
-
-
-@dataclass
-class _Plan:
-    due: list[_Item] = field(default_factory=list)
-    abandoned: list[tuple[str, Any, Kpi, list[Point]]] = field(default_factory=list)
-
-
 def worker_name() -> str:
     """Who holds a claim: host, process and a random part (pids repeat across containers)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def _points(values: list[Any]) -> list[Point]:
-    return [Point(v.recorded_at, v.value) for v in values]
-
-
-def plan_tick(engine: Engine, team_ids: Collection[str] | None, now: datetime, lease: timedelta) -> _Plan:
-    """Read what is due at ``now`` and which claims were abandoned (one read transaction)."""
-    plan = _Plan()
-    with session_scope(engine) as session:
-        candidates: list[tuple[str, Kpi, Due]] = []
-        for scheduled in repo.scheduled_kpis(session, team_ids):
-            kpi = scheduled.kpi
-            schedule = schedule_of(kpi.cadence, kpi.checkin_weekday, kpi.checkin_time, kpi.timezone)
-            due = latest_due(schedule, now, not_before=kpi.created_at) if schedule else None
-            if due is not None:
-                candidates.append((scheduled.team_id, kpi, due))
-        claimed = repo.existing_claims(session, ((kpi.id, due.period_key) for _, kpi, due in candidates))
-        fresh = [(team, kpi, due) for team, kpi, due in candidates if (kpi.id, due.period_key) not in claimed]
-        abandoned = repo.unconfirmed_checkins(session, team_ids, claimed_before=utcnow() - lease)
-        histories = repo.value_histories(session, {kpi.id for _, kpi, _ in fresh} | {k.id for _, _, k in abandoned})
-        plan.due = [_Item(team, kpi, due, _points(histories.get(kpi.id, []))) for team, kpi, due in fresh]
-        plan.abandoned = [(team, c, kpi, _points(histories.get(kpi.id, []))) for team, c, kpi in abandoned]
-    return plan
-
-
-def _claim(engine: Engine, item: _Item, worker: str, skip: bool) -> int | None:
-    with session_scope(engine) as session:
-        return repo.claim_period(
-            session,
-            item.kpi.id,
-            item.due.period_key,
-            item.due.due_at,
-            worker,
-            channel_id=item.kpi.channel_id,
-            skip=skip,
-        )
-
-
-def _record(engine: Engine, checkin_id: int, ts: str, channel: str) -> repo.Escalation:
-    with session_scope(engine) as session:
-        return repo.record_posted(session, checkin_id, ts, channel)
-
-
-def _take_over(engine: Engine, checkin_id: int, seen: datetime, worker: str) -> bool:
-    with session_scope(engine) as session:
-        return repo.take_over_claim(session, checkin_id, seen, worker)
-
-
-def _give_up(engine: Engine, team_id: str, checkin_id: int) -> None:
-    """A post Slack refused for good (channel gone, bot not in it): mark it skipped instead of retrying forever."""
-    with session_scope(engine) as session:
-        repo.update_checkin(session, team_id, checkin_id, status="skipped")
 
 
 def _retry_after(error: SlackApiError) -> float:
@@ -215,46 +145,105 @@ class ChannelLane:
         raise StillRateLimited(f"{method} still rate limited after {MAX_RATE_LIMITED_RETRIES} tries")
 
 
-async def _post_item(
-    engine: Engine, lane: ChannelLane, item: _Item, worker: str, now: datetime, summary: TickSummary
+@dataclass
+class _Tick:
+    """What every job of one tick shares."""
+
+    engine: Engine
+    worker: str
+    now: datetime
+    summary: TickSummary
+    keeper: ClaimKeeper
+    recorder: Recorder
+
+
+@dataclass(frozen=True)
+class _Abandoned:
+    """A claim with no message ts whose lease ran out."""
+
+    team_id: str
+    checkin: Any
+    kpi: Kpi
+    history: list[Point]
+
+
+def _points(values: list[tuple[datetime, float]] | None) -> list[Point]:
+    return list(map(Point._make, values or ()))
+
+
+def claim_batch(
+    engine: Engine, team_ids: Collection[str] | None, now: datetime, worker: str, size: int
+) -> tuple[repo.ClaimedBatch, dict[int, list[tuple[datetime, float]]]]:
+    """Claim one batch (its own short transaction, so the row locks are held for milliseconds), then read the
+    history of just the check-ins it will post."""
+    with session_scope(engine) as session:
+        batch = repo.claim_due_checkins(session, team_ids, now, worker, size)
+    posting = [c.kpi.id for c in batch.claimed if not c.paused]
+    if not posting:
+        return batch, {}
+    with session_scope(engine) as session:
+        return batch, repo.recent_values(session, posting, limit=HISTORY_POINTS)
+
+
+def _abandoned(engine: Engine, team_ids: Collection[str] | None, lease: timedelta) -> list[_Abandoned]:
+    with session_scope(engine) as session:
+        found = repo.unconfirmed_checkins(session, team_ids, claimed_before=utcnow() - lease)
+        histories = repo.recent_values(session, {kpi.id for _, _, kpi in found}, limit=HISTORY_POINTS)
+    return [_Abandoned(team, checkin, kpi, _points(histories.get(kpi.id))) for team, checkin, kpi in found]
+
+
+def _record_one(engine: Engine, checkin_id: int, ts: str, channel: str) -> repo.Escalation:
+    with session_scope(engine) as session:
+        return repo.record_posted(session, checkin_id, ts, channel)
+
+
+def _take_over(engine: Engine, checkin_id: int, seen: datetime, worker: str) -> bool:
+    with session_scope(engine) as session:
+        return repo.take_over_claim(session, checkin_id, seen, worker)
+
+
+def _give_up(engine: Engine, team_id: str, checkin_ids: list[int]) -> None:
+    """Posts Slack refused for good (channel gone, not in it, uninstalled): skipped, not retried every tick."""
+    with session_scope(engine) as session:
+        for checkin_id in checkin_ids:
+            repo.update_checkin(session, team_id, checkin_id, status="skipped")
+
+
+async def _post(
+    tick: _Tick, lane: ChannelLane, team_id: str, kpi: Kpi, due: Due, checkin_id: int, history: list[Point]
 ) -> None:
-    kpi = item.kpi
-    checkin_id = item.checkin_id
-    if checkin_id is None:
-        local_due = item.due.due_at.astimezone(zone(kpi.timezone)).date()
-        paused = kpi.paused_until is not None and local_due <= kpi.paused_until
-        checkin_id = await asyncio.to_thread(_claim, engine, item, worker, paused)
-        if checkin_id is None:
-            summary.skipped += 1  # another tick (or replica) has it
-            return
-        if paused:
-            summary.paused += 1
-            return
+    """Post one claimed check-in, record it (batched), then post what recording decided (nudge, stale)."""
+    summary = tick.summary
     channel = kpi.channel_id or ""
-    today = now.astimezone(zone(kpi.timezone)).date()
-    blocks = build_checkin_message(kpi, item.history, checkin_id=checkin_id, today=today)
+    today = tick.now.astimezone(zone(kpi.timezone)).date()
     try:
+        blocks = build_checkin_message(kpi, history, checkin_id=checkin_id, today=today)
         response = await lane.call(
             "chat_postMessage",
             channel=channel,
             text=checkin_fallback(kpi),
             blocks=blocks,
-            metadata=checkin_metadata(checkin_id, item.due.period_key, kpi.number),
+            metadata=checkin_metadata(checkin_id, due.period_key, kpi.number),
             unfurl_links=False,
         )
     except StillRateLimited as error:
         log.warning("check-in %s of #%s left for a later tick: %s", checkin_id, kpi.number, error)
         summary.failed += 1
+        tick.keeper.release(checkin_id)
         return
     except SlackApiError as error:
         summary.failed += 1
+        tick.keeper.release(checkin_id)
         if error.response.get("error") in REFUSED_FOR_GOOD:
             log.error("Slack refused check-in %s of #%s in %s: %s", checkin_id, kpi.number, channel, error)
-            await asyncio.to_thread(_give_up, engine, item.team_id, checkin_id)
+            await asyncio.to_thread(_give_up, tick.engine, team_id, [checkin_id])
         else:  # a server-side hiccup: the claim stays, and a tick after the lease looks for it and posts it
             log.warning("check-in %s of #%s left for a later tick: %s", checkin_id, kpi.number, error)
         return
-    escalation = await asyncio.to_thread(_record, engine, checkin_id, response["ts"], channel)
+    try:
+        escalation = await tick.recorder.record(repo.Posted(checkin_id, kpi.id, due.due_at, response["ts"], channel))
+    finally:
+        tick.keeper.release(checkin_id)
     summary.posted += 1
     await _escalate(lane, kpi, channel, escalation, summary)
 
@@ -302,76 +291,30 @@ async def _find_posted(lane: ChannelLane, channel: str, oldest: datetime) -> dic
             return found
 
 
-async def _run_channel(
-    engine: Engine,
-    lane: ChannelLane,
-    channel: str,
-    items: list[_Item],
-    abandoned: list[tuple[str, Any, Kpi, list[Point]]],
-    worker: str,
-    now: datetime,
-    summary: TickSummary,
-) -> None:
-    if abandoned:
-        oldest = min(checkin.claimed_at for _, checkin, _, _ in abandoned) - HISTORY_SLACK
-        try:
-            posted = await _find_posted(lane, channel, oldest)
-        except SlackApiError as error:
-            log.error("cannot read the history of %s to reconcile check-ins: %s", channel, error)
-            summary.failed += len(abandoned)
-            posted = None
-        for team_id, checkin, kpi, history in abandoned if posted is not None else []:
-            if not await asyncio.to_thread(_take_over, engine, checkin.id, checkin.claimed_at, worker):
-                summary.skipped += 1
-                continue
-            if checkin.id in posted:
-                escalation = await asyncio.to_thread(_record, engine, checkin.id, posted[checkin.id], channel)
-                summary.reconciled += 1
-                await _escalate(lane, kpi, channel, escalation, summary)
-            else:
-                due = Due(checkin.period_key, checkin.due_at)
-                items.insert(0, _Item(team_id, kpi, due, history, checkin_id=checkin.id))
-    for item in items:
-        try:
-            await _post_item(engine, lane, item, worker, now, summary)
-        except Exception:  # one KPI's failure must not stop the rest of the channel
-            log.exception("check-in of #%s in %s failed", item.kpi.number, channel)
-            summary.failed += 1
-
-
-async def _fan_out(
-    engine: Engine,
-    plan: _Plan,
-    client_for: ClientFor,
-    clients: dict[str, AsyncWebClient | None],
-    limit: asyncio.Semaphore,
-    worker: str,
-    now: datetime,
-    interval: float,
-    summary: TickSummary,
-) -> None:
-    """Post a plan: one lane per (team, channel), lanes concurrently (at most ``limit`` at once)."""
-    lanes: dict[tuple[str, str], list[_Item]] = defaultdict(list)
-    abandoned: dict[tuple[str, str], list[tuple[str, Any, Kpi, list[Point]]]] = defaultdict(list)
-    for item in plan.due:
-        lanes[(item.team_id, item.kpi.channel_id or "")].append(item)
-    for entry in plan.abandoned:
-        team_id, checkin, kpi, _ = entry
-        abandoned[(team_id, checkin.channel_id or kpi.channel_id or "")].append(entry)
-
-    async def run(team_id: str, channel: str) -> None:
-        if team_id not in clients:
-            clients[team_id] = await client_for(team_id)
-        client = clients[team_id]
-        if client is None:
-            summary.skipped += len(lanes.get((team_id, channel), [])) + len(abandoned.get((team_id, channel), []))
-            return
-        async with limit:
-            lane = ChannelLane(client, interval)
-            items, lost = lanes.get((team_id, channel), []), abandoned.get((team_id, channel), [])
-            await _run_channel(engine, lane, channel, items, lost, worker, now, summary)
-
-    await asyncio.gather(*(run(team_id, channel) for team_id, channel in set(lanes) | set(abandoned)))
+async def _reconcile(tick: _Tick, channel: str, abandoned: list[_Abandoned], lane: ChannelLane) -> None:
+    """Claims whose claimer presumably died: recorded when their message is in the channel, else taken over
+    (only one tick wins the conditional update) and posted."""
+    summary = tick.summary
+    oldest = min(a.checkin.claimed_at for a in abandoned) - HISTORY_SLACK
+    try:
+        posted = await _find_posted(lane, channel, oldest)
+    except SlackApiError as error:
+        log.error("cannot read the history of %s to reconcile check-ins: %s", channel, error)
+        summary.failed += len(abandoned)
+        return
+    for entry in abandoned:
+        checkin = entry.checkin
+        if not await asyncio.to_thread(_take_over, tick.engine, checkin.id, checkin.claimed_at, tick.worker):
+            summary.skipped += 1
+            continue
+        if checkin.id in posted:
+            escalation = await asyncio.to_thread(_record_one, tick.engine, checkin.id, posted[checkin.id], channel)
+            summary.reconciled += 1
+            await _escalate(lane, entry.kpi, channel, escalation, summary)
+            continue
+        tick.keeper.hold(checkin.id)
+        due = Due(checkin.period_key, checkin.due_at)
+        await _post(tick, lane, entry.team_id, entry.kpi, due, checkin.id, entry.history)
 
 
 async def post_due_checkins(
@@ -382,26 +325,75 @@ async def post_due_checkins(
     team_ids: Collection[str] | None = None,
     worker: str | None = None,
     lease: timedelta = DEFAULT_LEASE,
-    max_channels: int = MAX_CHANNELS_AT_ONCE,
+    per_workspace: int = MAX_CHANNELS_PER_WORKSPACE,
     interval: float = CHANNEL_INTERVAL_SECONDS,
+    batch_size: int = CLAIM_BATCH,
+    claim_ahead: int = CLAIM_AHEAD,
 ) -> TickSummary:
     """Post every check-in due at ``now`` (default: the current time) for ``team_ids`` (None: all teams).
 
-    ``client_for(team_id)`` gives the Web API client carrying that team's bot token (None: skip the team).
+    ``client_for(team_id)`` gives the Web API client carrying that team's bot token (None: the team's check-ins
+    are skipped). Due check-ins are claimed ``batch_size`` at a time, and the next batch only once fewer than that
+    (``claim_ahead`` channels) still have check-ins waiting here: several replicas running this at once split a burst.
     """
     now = now or utcnow()
     worker = worker or worker_name()
     summary = TickSummary()
-    clients: dict[str, AsyncWebClient | None] = {}
-    limit = asyncio.Semaphore(max_channels)
-    # A second pass picks up claims whose lease ran out while the first pass was posting (a process killed just
-    # before this one started holds such claims); it finds nothing new in the usual case and costs one read.
-    for _ in range(2):
-        before = (summary.posted, summary.reconciled)
-        plan = await asyncio.to_thread(plan_tick, engine, team_ids, now, lease)
-        if not plan.due and not plan.abandoned:
-            break
-        await _fan_out(engine, plan, client_for, clients, limit, worker, now, interval, summary)
-        if (summary.posted, summary.reconciled) == before:
-            break
+    tick = _Tick(engine, worker, now, summary, ClaimKeeper(engine, worker, lease), Recorder(engine))
+
+    async def no_client(team_id: str, jobs: list[Any]) -> None:
+        summary.skipped += len(jobs)
+        held = [getattr(job, "checkin_id", None) for job in jobs]
+        held_ids = [checkin_id for checkin_id in held if checkin_id is not None]
+        for checkin_id in held_ids:
+            tick.keeper.release(checkin_id)
+        if held_ids:
+            await asyncio.to_thread(_give_up, engine, team_id, held_ids)
+
+    fanout: Fanout[ChannelLane] = Fanout(client_for, lambda c: ChannelLane(c, interval), per_workspace, no_client)
+    try:
+        # A second pass picks up claims whose lease ran out while the first pass was posting (a process killed
+        # just before this one started holds such claims); it finds nothing in the usual case and costs one read.
+        for attempt in range(2):
+            before = (summary.posted, summary.reconciled)
+            abandoned = await asyncio.to_thread(_abandoned, engine, team_ids, lease)
+            by_channel: dict[tuple[str, str], list[_Abandoned]] = defaultdict(list)
+            for entry in abandoned:
+                by_channel[(entry.team_id, entry.checkin.channel_id or entry.kpi.channel_id or "")].append(entry)
+            for (team_id, channel), entries in by_channel.items():
+                fanout.submit(team_id, channel, partial(_reconcile, tick, channel, entries))
+            while attempt == 0:
+                await fanout.room_for(claim_ahead, max(CLAIM_AHEAD_JOBS, batch_size))
+                batch, histories = await asyncio.to_thread(claim_batch, engine, team_ids, now, worker, batch_size)
+                if not batch.looked_at:
+                    break
+                for claimed in batch.claimed:
+                    if claimed.paused:
+                        summary.paused += 1
+                        continue
+                    tick.keeper.hold(claimed.checkin_id)
+                    history = _points(histories.get(claimed.kpi.id))
+                    job = _PostJob(tick, claimed.team_id, claimed.kpi, claimed.due, claimed.checkin_id, history)
+                    fanout.submit(claimed.team_id, claimed.kpi.channel_id or "", job)
+            await fanout.drain()
+            if not abandoned or (summary.posted, summary.reconciled) == before:
+                break
+    finally:
+        await tick.keeper.close()
+        await tick.recorder.close()
     return summary
+
+
+@dataclass(frozen=True)
+class _PostJob:
+    """One claimed check-in queued in its channel's lane (the check-in id is what a skipped team gives up)."""
+
+    tick: _Tick
+    team_id: str
+    kpi: Kpi
+    due: Due
+    checkin_id: int
+    history: list[Point]
+
+    async def __call__(self, lane: ChannelLane) -> None:
+        await _post(self.tick, lane, self.team_id, self.kpi, self.due, self.checkin_id, self.history)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.checkins.progress import Point
+from bot.checkins.progress import HISTORY_POINTS, Point
 from bot.checkins.review import ReviewFindings, review_kpis
 from bot.checkins.schedule import Due, latest_due, next_due, schedule_of, zone
 from bot.grading import grade_goal
@@ -26,7 +26,6 @@ from bot.store.types import utcnow
 
 # Paused up to and including six days from now, so a weekly check-in snoozed on Monday comes back next Monday.
 SNOOZE = timedelta(days=6)
-HISTORY_FOR_MESSAGE = 12
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def _answered(session: Session, team_id: str, checkin: Checkin, number: int, **e
     kpi = repo.get_kpi(session, team_id, number)
     assert kpi is not None
     history = [
-        Point(v.recorded_at, v.value) for v in repo.value_history(session, team_id, number, limit=HISTORY_FOR_MESSAGE)
+        Point(v.recorded_at, v.value) for v in repo.value_history(session, team_id, number, limit=HISTORY_POINTS)
     ]
     today = utcnow().astimezone(zone(kpi.timezone)).date()
     return AnsweredCheckin(checkin, kpi, history, today, **extra)  # type: ignore[arg-type]
@@ -170,6 +169,7 @@ def set_cadence(
                 channel_id=kpi.channel_id,
                 skip=True,
             )
+        repo.reschedule_kpi(session, kpi, after=now)
         return kpi, next_due(schedule, now)
 
 

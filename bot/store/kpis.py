@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Float, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.due import kpi_changed, kpi_created
 from bot.store.errors import WorkspaceNotFound
 from bot.store.models import CADENCES, KPI_STATUSES, LANGUAGES, VALUE_SOURCES, Kpi, KpiChange, KpiValue, Workspace
 from bot.store.scoping import insert_if_absent, kpi_query, scoped_kpi
 from bot.store.types import utcnow
 
 _NOT_SETTABLE = frozenset(
-    {"id", "workspace_id", "number", "created_at", "updated_at", "archived_at", "last_revisited_at"}
+    {"id", "workspace_id", "number", "created_at", "updated_at", "archived_at", "last_revisited_at", "next_due_at"}
 )
 CREATABLE_FIELDS = frozenset(Kpi.__table__.columns.keys()) - _NOT_SETTABLE
 # current_value changes only through record_value, so the value history stays complete.
@@ -67,7 +68,8 @@ def create_kpi(session: Session, team_id: str, **fields: Any) -> Kpi:
 
     The number comes from a per-workspace counter bumped with ``UPDATE … RETURNING``; on PostgreSQL the row lock
     makes concurrent creators queue, so numbers are never handed out twice. Numbers are never reused, even after
-    a KPI is archived, so "#3" in an old Slack message always means the same KPI.
+    a KPI is archived, so "#3" in an old Slack message always means the same KPI. Its first check-in and its
+    channel's review are scheduled in the same transaction (``due.kpi_created``).
     """
     unknown = set(fields) - CREATABLE_FIELDS
     if unknown:
@@ -80,6 +82,8 @@ def create_kpi(session: Session, team_id: str, **fields: Any) -> Kpi:
     if kpi.status == "archived":
         kpi.archived_at = utcnow()
     session.add(kpi)
+    session.flush()
+    kpi_created(session, kpi)
     session.flush()
     return kpi
 
@@ -157,7 +161,8 @@ def change_field(
     """Set one field of KPI ``#number`` and log old → new with who and why; None if the value did not change.
 
     Changing the target or benchmark counts as revisiting the KPI (``last_revisited_at``), which is what the
-    check-ins use to tell a living KPI from a forgotten one. Setting ``status`` keeps ``archived_at`` in step.
+    check-ins use to tell a living KPI from a forgotten one. Setting ``status`` keeps ``archived_at`` in step, and
+    a field the schedule depends on moves the stored due times (``due.kpi_changed``).
     """
     if field not in EDITABLE_FIELDS:
         raise ValueError(f"{field!r} cannot be changed this way; editable fields: {', '.join(sorted(EDITABLE_FIELDS))}")
@@ -182,6 +187,7 @@ def change_field(
         changed_at=now,
     )
     session.add(change)
+    kpi_changed(session, kpi, field, old_value)
     session.flush()
     return change
 

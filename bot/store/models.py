@@ -83,6 +83,9 @@ class Kpi(Base):
         _one_of("status", KPI_STATUSES, "status_allowed"),
         _one_of("language", LANGUAGES, "language_allowed"),
         Index("ix_kpis_workspace_id_owner_user_id", "workspace_id", "owner_user_id"),
+        # Due rows in claiming order: by due time, then a workspace's channels together, so a batch takes whole channels
+        # and two replicas rarely post to one channel at once (each would pace itself and draw 429s from the other).
+        Index("ix_kpis_next_due_at_workspace_id_channel_id_id", "next_due_at", "workspace_id", "channel_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +123,9 @@ class Kpi(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_revisited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the next check-in falls due (None: no check-ins). Kept by the store on every change to the schedule and
+    # advanced by the tick that claims it, so a tick reads only the due rows of this index.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class KpiValue(Base):
@@ -128,7 +134,9 @@ class KpiValue(Base):
     __tablename__ = "kpi_values"
     __table_args__ = (
         _one_of("source", VALUE_SOURCES, "source_allowed"),
-        Index("ix_kpi_values_kpi_id_recorded_at", "kpi_id", "recorded_at"),
+        # Covers what a check-in's projection reads (newest first per KPI), so PostgreSQL answers it from the
+        # index alone (an index-only scan) and never visits the table.
+        Index("ix_kpi_values_kpi_id_recorded_at_id_value", "kpi_id", "recorded_at", "id", "value"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,6 +176,7 @@ class Checkin(Base):
             name="answer_allowed",
         ),
         Index("ix_checkins_status_claimed_at", "status", "claimed_at"),
+        Index("ix_checkins_kpi_id_due_at", "kpi_id", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +207,22 @@ class ChannelReview(Base):
     period_key: Mapped[str] = mapped_column(String(32))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReviewSchedule(Base):
+    """When a channel's next KPI-set review falls due (None: the channel has no KPIs left), kept like
+    ``Kpi.next_due_at`` so the tick reads only due channels instead of every KPI of every workspace."""
+
+    __tablename__ = "review_schedules"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel_id"),
+        Index("ix_review_schedules_next_due_at_id", "next_due_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Conversation(Base):

@@ -52,12 +52,16 @@ def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]
     processes racing for the same claim cannot both win, and the loser's transaction stays usable (no exception,
     no savepoint). On PostgreSQL the loser waits until the winner commits or rolls back.
     """
+    statement = dialect_insert(session, model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
+    return session.execute(statement.returning(model.__table__.c.id)).scalar_one_or_none()
+
+
+def dialect_insert(session: Session, model: Any) -> Any:
+    """The INSERT into ``model`` (a mapped class or a Table) of the session's database, which knows
+    ``ON CONFLICT`` (both backends spell it alike)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        statement: Any = postgresql.insert(model)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(model)
-    else:
-        raise NotImplementedError(f"the KPI store supports SQLite and PostgreSQL, not {dialect}")
-    statement = statement.values(**values).on_conflict_do_nothing(index_elements=unique_columns)
-    return session.execute(statement.returning(model.__table__.c.id)).scalar_one_or_none()
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"the KPI store supports SQLite and PostgreSQL, not {dialect}")

@@ -17,6 +17,7 @@ EXPECTED_TABLES = {
     "conversation_turns",
     "processed_events",
     "channel_reviews",
+    "review_schedules",
 }
 
 
