@@ -346,6 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply the migrations to $DATABASE_URL (serve does this too)")
     upgrade.set_defaults(func=cmd_db_upgrade)
+
+    from .cli_purge import add_parser as add_purge
+
+    add_purge(sub)
     return parser
 
 

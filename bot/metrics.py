@@ -41,7 +41,9 @@ ACK_SECONDS = Histogram(
 GRADE_SECONDS = Histogram(
     "kpi_grade_seconds", "Time to grade one goal", buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1)
 )
-CHECKINS = Counter("kpi_checkins", "Check-ins, by what happened to them", ["outcome"])  # posted, failed, retried
+# posted; failed (left for a later tick, or refused by Slack); retried (a dead claimer's check-in taken over);
+# skipped (no token for the workspace any more)
+CHECKINS = Counter("kpi_checkins", "Check-ins, by what happened to them", ["outcome"])
 DATABASE_ERRORS = Counter("kpi_database_errors", "Errors the database raised, by backend", ["backend"])
 
 P = ParamSpec("P")

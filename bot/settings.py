@@ -15,6 +15,8 @@ from bot.store.urls import database_url_from_env
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+RETENTION_VARIABLE = "KPI_ADVISOR_RETENTION_DAYS"
+MAX_RETENTION_DAYS = 36_500
 
 
 class ConfigError(ValueError):
@@ -34,6 +36,8 @@ class Settings:
     database_url: str
     port: int
     scopes: tuple[str, ...] = ()
+    # Days after an uninstall when a workspace's data is deleted (KPI_ADVISOR_RETENTION_DAYS); None keeps it.
+    retention_days: int | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -121,6 +125,7 @@ def settings_from_env(
             raise ConfigError(f"PORT must be a number between 1 and 65535, not {raw_port!r}") from None
     if not 0 <= port <= 65535:
         raise ConfigError(f"the port must be between 1 and 65535 (0 picks a free one), not {port}")
+    retention_days = retention_days_from(get(RETENTION_VARIABLE))
 
     return Settings(
         signing_secret=signing_secret or "",
@@ -132,4 +137,17 @@ def settings_from_env(
         database_url=database_url_from_env(dict(env)),
         port=port,
         scopes=BOT_SCOPES,
+        retention_days=retention_days,
     )
+
+
+def retention_days_from(raw: str | None) -> int | None:
+    """The retention setting: a whole number of days (at least 1), or None when unset."""
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1 or int(raw) > MAX_RETENTION_DAYS:
+        raise ConfigError(
+            f"{RETENTION_VARIABLE} must be a number of days between 1 and {MAX_RETENTION_DAYS} after an uninstall "
+            f"when a workspace's data is deleted (unset: kept), not {raw!r}"
+        )
+    return int(raw)

@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from bot.checkins.reviews import post_due_reviews
 from bot.checkins.tick import DEFAULT_LEASE, TickSummary, post_due_checkins
+from bot.services.workspaces import purge_expired, workspace_installed
 from bot.settings import Settings
 from bot.store.types import utcnow
 
@@ -32,6 +34,8 @@ WEB_API_LOG.setLevel(logging.INFO)
 TICK_JOB_ID = "kpi-checkins-tick"
 TICK_INTERVAL_SECONDS = 60
 TICK_CONNECTIONS = 128
+RETENTION_JOB_ID = "kpi-retention"
+RETENTION_INTERVAL_HOURS = 6
 
 
 class TeamClients:
@@ -60,6 +64,9 @@ class TeamClients:
         if self.home_team is None:
             identity = await self.client(self.settings.bot_token or "").auth_test()
             self.home_team = identity["team_id"]
+            # The token works, so the app is installed: a workspace that had uninstalled it is back (its new
+            # token is this one). In OAuth mode the install callback does this.
+            await asyncio.to_thread(workspace_installed, self.engine, self.home_team)
         return [self.home_team]
 
     async def client_for(self, team_id: str) -> AsyncWebClient | None:
@@ -92,6 +99,9 @@ async def scheduled_tick(settings: Settings, engine: Engine) -> None:
     """The job APScheduler runs inside `kpi-advisor serve`; a failing tick is logged and the next one tries again."""
     try:
         summary = await run_due(settings, engine)
+    except SlackApiError as error:  # the single workspace's token is dead (uninstalled, revoked): no traceback
+        log.warning("check-in tick skipped: Slack refused the bot token (%s)", error.response.get("error"))
+        return
     except Exception:
         log.exception("check-in tick failed")
         return
@@ -99,8 +109,25 @@ async def scheduled_tick(settings: Settings, engine: Engine) -> None:
         log.info("check-in tick: %s", summary.line())
 
 
+async def retention_job(engine: Engine, retention_days: int) -> None:
+    """Delete the data of workspaces uninstalled more than ``retention_days`` ago (KPI_ADVISOR_RETENTION_DAYS)."""
+    try:
+        reports = await asyncio.to_thread(purge_expired, engine, retention_days)
+    except Exception:
+        log.exception("deleting the data of uninstalled workspaces failed; the next run tries again")
+        return
+    for report in reports:
+        log.info(
+            "retention: deleted %d rows of workspace %s, uninstalled over %d days ago",
+            report.total,
+            report.team_id,
+            retention_days,
+        )
+
+
 def start_scheduler(settings: Settings, engine: Engine, interval_seconds: int = TICK_INTERVAL_SECONDS) -> Any:
-    """Start APScheduler 3 on the running event loop with one interval job: the tick.
+    """Start APScheduler 3 on the running event loop with the tick and, when a retention is set, a job that deletes
+    expired workspaces (every few hours: a purge is idempotent, so replicas running it too do no harm).
 
     No shared job store: the schedule lives in our own tables and every check-in is claimed there, so several
     replicas may each run this job without posting anything twice. ``max_instances=1`` keeps a slow tick from
@@ -121,5 +148,17 @@ def start_scheduler(settings: Settings, engine: Engine, interval_seconds: int = 
         misfire_grace_time=interval_seconds,
         next_run_time=datetime.now().astimezone(),
     )
+    if settings.retention_days:
+        scheduler.add_job(
+            retention_job,
+            "interval",
+            hours=RETENTION_INTERVAL_HOURS,
+            id=RETENTION_JOB_ID,
+            replace_existing=True,
+            kwargs={"engine": engine, "retention_days": settings.retention_days},
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now().astimezone() + timedelta(seconds=interval_seconds),
+        )
     scheduler.start()
     return scheduler

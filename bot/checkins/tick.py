@@ -38,6 +38,7 @@ from sqlalchemy import Engine
 from bot.checkins.fanout import ClaimKeeper, Fanout, Recorder
 from bot.checkins.progress import HISTORY_POINTS, Point
 from bot.checkins.schedule import Due, zone
+from bot.metrics import CHECKINS
 from bot.slack.blocks.checkin import (
     build_checkin_message,
     build_nudge,
@@ -229,10 +230,12 @@ async def _post(
     except StillRateLimited as error:
         log.warning("check-in %s of #%s left for a later tick: %s", checkin_id, kpi.number, error)
         summary.failed += 1
+        CHECKINS.labels(outcome="failed").inc()
         tick.keeper.release(checkin_id)
         return
     except SlackApiError as error:
         summary.failed += 1
+        CHECKINS.labels(outcome="failed").inc()
         tick.keeper.release(checkin_id)
         if error.response.get("error") in REFUSED_FOR_GOOD:
             log.error("Slack refused check-in %s of #%s in %s: %s", checkin_id, kpi.number, channel, error)
@@ -245,6 +248,7 @@ async def _post(
     finally:
         tick.keeper.release(checkin_id)
     summary.posted += 1
+    CHECKINS.labels(outcome="posted").inc()
     await _escalate(lane, kpi, channel, escalation, summary)
 
 
@@ -301,12 +305,14 @@ async def _reconcile(tick: _Tick, channel: str, abandoned: list[_Abandoned], lan
     except SlackApiError as error:
         log.error("cannot read the history of %s to reconcile check-ins: %s", channel, error)
         summary.failed += len(abandoned)
+        CHECKINS.labels(outcome="failed").inc(len(abandoned))
         return
     for entry in abandoned:
         checkin = entry.checkin
         if not await asyncio.to_thread(_take_over, tick.engine, checkin.id, checkin.claimed_at, tick.worker):
             summary.skipped += 1
             continue
+        CHECKINS.labels(outcome="retried").inc()  # its claimer died: found in the channel, or posted again
         if checkin.id in posted:
             escalation = await asyncio.to_thread(_record_one, tick.engine, checkin.id, posted[checkin.id], channel)
             summary.reconciled += 1
@@ -343,6 +349,7 @@ async def post_due_checkins(
 
     async def no_client(team_id: str, jobs: list[Any]) -> None:
         summary.skipped += len(jobs)
+        CHECKINS.labels(outcome="skipped").inc(len(jobs))
         held = [getattr(job, "checkin_id", None) for job in jobs]
         held_ids = [checkin_id for checkin_id in held if checkin_id is not None]
         for checkin_id in held_ids:

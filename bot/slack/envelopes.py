@@ -95,6 +95,13 @@ class _Action(_Shape):
     block_id: str | None = None
 
 
+class _RevokedTokens(_Shape):
+    """``tokens_revoked``: the user ids whose user (``oauth``) and bot tokens Slack revoked."""
+
+    oauth: list[SlackId] | None = None
+    bot: list[SlackId] | None = None
+
+
 class _Event(_Shape):
     type: str
     user: SlackId | _Ref | None = None
@@ -111,6 +118,7 @@ class _Event(_Shape):
     user_team: SlackId | None = None
     message: dict[str, Any] | None = None
     previous_message: dict[str, Any] | None = None
+    tokens: _RevokedTokens | None = None
 
 
 class _Envelope(_Shape):

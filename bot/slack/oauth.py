@@ -7,6 +7,8 @@ use; the sync stores on the same engine, run on worker threads, keep one driver 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -17,16 +19,22 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
+from bot.services.workspaces import workspace_installed
 from bot.settings import Settings
 
 STATE_EXPIRATION_SECONDS = 600
 
 
 class ThreadedInstallationStore(AsyncInstallationStore):
-    """The sync SQLAlchemy installation store behind the async interface Bolt's AsyncApp expects."""
+    """The sync SQLAlchemy installation store behind the async interface Bolt's AsyncApp expects.
 
-    def __init__(self, store: SQLAlchemyInstallationStore) -> None:
+    ``on_saved(team_id)`` runs after each install is stored: a workspace that uninstalled the app and installs it
+    again gets its check-ins back.
+    """
+
+    def __init__(self, store: SQLAlchemyInstallationStore, on_saved: Callable[[str], object] | None = None) -> None:
         self.store = store
+        self.on_saved = on_saved
 
     @property
     def logger(self) -> Any:
@@ -34,6 +42,8 @@ class ThreadedInstallationStore(AsyncInstallationStore):
 
     async def async_save(self, installation: Installation) -> None:
         await asyncio.to_thread(self.store.save, installation)
+        if self.on_saved is not None and installation.team_id:
+            await asyncio.to_thread(self.on_saved, installation.team_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
         await asyncio.to_thread(self.store.save_bot, bot)
@@ -108,7 +118,7 @@ def oauth_settings(settings: Settings, engine: Engine) -> AsyncOAuthSettings:
         scopes=list(settings.scopes),
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",
-        installation_store=ThreadedInstallationStore(installations),
+        installation_store=ThreadedInstallationStore(installations, partial(workspace_installed, engine)),
         state_store=ThreadedStateStore(states),
     )
     # One auth.test per token instead of one per request (that call would sit before every ack).

@@ -196,7 +196,7 @@ def claim_due_checkins(
     query = (
         select(Workspace.team_id, Kpi)
         .join(Workspace, Kpi.workspace_id == Workspace.id)
-        .where(Kpi.next_due_at <= now)
+        .where(Kpi.next_due_at <= now, Workspace.uninstalled_at.is_(None))
         .order_by(Kpi.next_due_at, Kpi.workspace_id, Kpi.channel_id, Kpi.id)
         .limit(limit)
         .with_for_update(of=Kpi, skip_locked=True)
@@ -255,7 +255,7 @@ def claim_due_reviews(
     query = (
         select(Workspace.team_id, ReviewSchedule)
         .join(Workspace, ReviewSchedule.workspace_id == Workspace.id)
-        .where(ReviewSchedule.next_due_at <= now)
+        .where(ReviewSchedule.next_due_at <= now, Workspace.uninstalled_at.is_(None))
         .order_by(ReviewSchedule.next_due_at, ReviewSchedule.id)
         .limit(limit)
         .with_for_update(of=ReviewSchedule, skip_locked=True)

@@ -67,6 +67,9 @@ class Workspace(Base):
     name: Mapped[str] = mapped_column(String(255), default="")
     next_kpi_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when Slack says the app was uninstalled (or its bot token revoked): no check-ins or reviews are claimed
+    # for the workspace from then on, and the retention setting counts from here. Cleared by a new install.
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Kpi(Base):

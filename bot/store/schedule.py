@@ -106,6 +106,7 @@ def unconfirmed_checkins(
         .join(Kpi, Checkin.kpi_id == Kpi.id)
         .join(Workspace, Kpi.workspace_id == Workspace.id)
         .where(Checkin.status == "claimed", Checkin.message_ts.is_(None), Checkin.claimed_at < claimed_before)
+        .where(Workspace.uninstalled_at.is_(None))
         .order_by(Checkin.id)
     )
     if team_ids is not None:

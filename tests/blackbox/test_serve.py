@@ -13,6 +13,7 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
@@ -281,6 +282,61 @@ def test_oauth_install_then_the_new_workspace_is_served(tmp_path: Path) -> None:
             assert "#1" in bot.answer("add Get 40 enquiries a month by June", team_id="TNEW1")
             posted = bot.command("check Get 500 likes", team_id="TNOTINSTALLED")
             assert "#" not in posted.text and "/100" not in posted.text
+    finally:
+        fake.stop()
+
+
+def _install_through_oauth(served_base: str, fake: FakeSlack, team: str) -> None:
+    """Click through /slack/install and Slack's redirect as the installing admin of ``team`` would."""
+    browser = httpx.Client(base_url=served_base, timeout=10, follow_redirects=False)
+    install = browser.get("/slack/install")
+    authorize_url = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', install.text)
+    assert authorize_url, install.text[:500]
+    state = dict(parse_qsl(urlparse(html.unescape(authorize_url.group(1))).query))["state"]
+    cookie = {"Cookie": install.headers["set-cookie"].split(";", 1)[0]}
+    finished = browser.get("/slack/oauth_redirect", params={"code": f"{team}-x", "state": state}, headers=cookie)
+    assert finished.status_code == 200, finished.text[:500]
+
+
+def _run_due(env: dict[str, str], days_ahead: int) -> str:
+    now = (datetime.now(UTC) + timedelta(days=days_ahead)).isoformat()
+    done = subprocess.run(
+        [str(KPI_ADVISOR), "checkins", "run-due", "--now", now], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_an_uninstall_stops_the_workspaces_checkins_and_a_new_install_resumes_them(tmp_path: Path) -> None:
+    """OAuth mode, as Slack plays it: a workspace installs the app and adds a KPI; Slack sends app_uninstalled and
+    tokens_revoked; the workspace's token is gone from the store, its requests are refused and the scheduler posts
+    nothing for it, while another workspace's check-in still goes out. Installing again brings its check-ins back."""
+    fake = FakeSlack().start()
+    env = _env(fake, tmp_path / "kpi.db", SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="oauth-secret")
+    del env["SLACK_BOT_TOKEN"]
+    try:
+        with serving(env, "--no-checkins") as served:
+            bot = Bot(served.base, fake)
+            for team in ("TGOING", "TSTAYS"):
+                _install_through_oauth(served.base, fake, team)
+                assert "#1" in bot.answer("add Get 40 enquiries a month by June", team_id=team, channel_id=f"C{team}")
+            for event in ({"type": "app_uninstalled"}, {"type": "tokens_revoked", "tokens": {"bot": ["U0KPIBOT"]}}):
+                body = event_body(event, event_id=f"Ev{event['type'].upper().replace('_', '')}", team_id="TGOING")
+                assert bot.post(body, content_type="application/json").status_code == 200
+            refused = bot.command("list", team_id="TGOING")
+            assert "#1" not in refused.text
+
+            summary = _run_due(env, 8)  # not even claimed and skipped: the workspace has no due times any more
+            assert "posted 1," in summary and "skipped 0," in summary, summary
+            posted = [call.args.get("channel") for call in fake.of("chat.postMessage") if call.args.get("metadata")]
+            assert posted == ["CTSTAYS"]
+
+            _install_through_oauth(served.base, fake, "TGOING")
+            assert "#1" in bot.answer("list", team_id="TGOING")  # the register was kept
+            assert "posted 2," in _run_due(env, 15)
+            posted = [call.args.get("channel") for call in fake.of("chat.postMessage") if call.args.get("metadata")]
+            assert sorted(posted[1:]) == ["CTGOING", "CTSTAYS"]
+        assert "Traceback" not in served.output
     finally:
         fake.stop()
 

@@ -35,6 +35,8 @@ EVENT_SCOPES: dict[str, set[str]] = {
     "message.channels": {"channels:history"},
     "message.groups": {"groups:history"},
     "app_home_opened": set(),
+    "app_uninstalled": set(),
+    "tokens_revoked": set(),
 }
 SLACK_METHOD_PREFIXES = ("auth_", "chat_", "conversations_", "users_", "views_", "files_", "reactions_", "team_")
 

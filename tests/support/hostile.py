@@ -62,6 +62,12 @@ WEIRD_TEXT = (
 WEIRD_VALUES: tuple[Any, ...] = (None, True, 0, -1, 2**31, 2**63, 2**70, 1.5, [], {}, [[]], {"a": {"b": []}}, "")
 
 
+EVENT_KINDS = (
+    *("app_mention", "message", "message", "app_home_opened", "reaction_added", "app_rate_limited"),
+    *("tokens_revoked", "app_uninstalled"),
+)
+
+
 @dataclass(frozen=True)
 class HostileRequest:
     """One request: what kind it is (for coverage), the body bytes and headers."""
@@ -174,7 +180,7 @@ class HostileRequests:
 
     def event(self) -> HostileRequest:
         r = self.random
-        kind = r.choice(("app_mention", "message", "message", "app_home_opened", "reaction_added", "app_rate_limited"))
+        kind = r.choice(EVENT_KINDS)
         if kind == "app_rate_limited":
             body = {"token": "t", "type": "app_rate_limited", "team_id": HOME_TEAM, "minute_rate_limited": 1}
             return self.signed(kind, json.dumps(body), JSON)
@@ -189,6 +195,8 @@ class HostileRequests:
             event["text"] = f"<@{BOT_USER_ID}> {event['text']}"
         if kind == "app_home_opened":
             event["tab"] = r.choice(("home", "messages", None))
+        if kind == "tokens_revoked":
+            event["tokens"] = r.choice(({"bot": [BOT_USER_ID]}, {"oauth": ["U0ANN"]}, {"bot": self.value()}))
         body = {
             "token": "legacy",
             "team_id": HOME_TEAM,

@@ -15,16 +15,26 @@ import re
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import register as kpis
+from bot.services import workspaces
 from bot.slack.blocks import build_home
 from bot.slack.coach_thread import Thread, run_turn
 from bot.slack.context import BotContext, log_failure
 from bot.slack.i18n import pick_language, t
 
 # The events manifest.yml subscribes to; tests/slack/test_manifest.py keeps the two in step.
-SUBSCRIBED_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", "app_home_opened")
+SUBSCRIBED_EVENTS = (
+    "app_mention",
+    "message.im",
+    "message.channels",
+    "message.groups",
+    "app_home_opened",
+    "app_uninstalled",
+    "tokens_revoked",
+)
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>[\s,:]*")
 
@@ -108,6 +118,27 @@ def _from_a_person(event: dict, context: AsyncBoltContext) -> bool:
     return bool(event.get("user")) and event.get("user") != context.bot_user_id
 
 
+async def _app_left(app: AsyncApp, bot: BotContext, event: dict, context: AsyncBoltContext) -> None:
+    """The app was uninstalled, or its tokens revoked: forget the tokens (OAuth mode, Bolt's own handlers) and,
+    once the bot token is gone, stop the workspace's check-ins and reviews. Done before the ack, so a failure is
+    retried by Slack; both steps are idempotent, and Slack sends the two events in either order."""
+    team_id = context.team_id
+    if not team_id:
+        return
+    revoked_bot = event.get("type") == "app_uninstalled" or bool((event.get("tokens") or {}).get("bot"))
+    try:
+        if app.installation_store is not None:
+            builtins = AsyncTokenRevocationListeners(app.installation_store)
+            if event.get("type") == "app_uninstalled":
+                await builtins.handle_app_uninstalled_events(context)
+            else:
+                await builtins.handle_tokens_revoked_events(event, context)
+        if revoked_bot:
+            await bot.db(workspaces.workspace_uninstalled, team_id)
+    except Exception as error:
+        log_failure(log, f"forgetting the installation of {team_id}", error)
+
+
 def register(app: AsyncApp, bot: BotContext) -> None:
     """Register the Events API listeners (one per subscribed event). Bolt acknowledges an event when its listener
     returns, so each listener only decides whether to act and leaves the work to ``after_ack``."""
@@ -129,6 +160,14 @@ def register(app: AsyncApp, bot: BotContext) -> None:
         mentions_us = bool(context.bot_user_id) and f"<@{context.bot_user_id}>" in (event.get("text") or "")
         if channel_type in ("channel", "group") and event.get("thread_ts") and not mentions_us:
             bot.after_ack(_message(bot, body, client, context, direct=False), "continuing a thread")
+
+    @app.event("app_uninstalled")
+    async def uninstalled(event: dict, context: AsyncBoltContext) -> None:
+        await _app_left(app, bot, event, context)
+
+    @app.event("tokens_revoked")
+    async def tokens_revoked(event: dict, context: AsyncBoltContext) -> None:
+        await _app_left(app, bot, event, context)
 
     @app.event("app_home_opened")
     async def home_opened(event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
