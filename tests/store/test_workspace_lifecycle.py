@@ -232,3 +232,27 @@ def test_the_purge_command_counts_without_yes_and_prints_a_receipt_with_it(
     assert main(["purge", "--expired"]) == 2
     assert "between 1 and" in capsys.readouterr().err
     engine.dispose()
+
+
+def test_the_scheduler_runs_the_retention_job_only_when_a_retention_is_set(two_teams: Engine) -> None:
+    from bot.checkins.runner import RETENTION_JOB_ID, retention_job, start_scheduler
+    from bot.settings import settings_from_env
+
+    env = {"SLACK_SIGNING_SECRET": "s", "SLACK_BOT_TOKEN": "xoxb-1", "DATABASE_URL": "sqlite://"}
+
+    async def jobs(extra: dict[str, str]) -> list[str]:
+        scheduler = start_scheduler(settings_from_env({**env, **extra}), two_teams, interval_seconds=3600)
+        try:
+            return [job.id for job in scheduler.get_jobs()]
+        finally:
+            scheduler.shutdown(wait=False)
+
+    assert RETENTION_JOB_ID not in asyncio.run(jobs({}))
+    assert RETENTION_JOB_ID in asyncio.run(jobs({"KPI_ADVISOR_RETENTION_DAYS": "30"}))
+
+    with session_scope(two_teams) as session:
+        lifecycle.mark_uninstalled(session, TEAM_A, at=utcnow() - timedelta(days=31))
+    asyncio.run(retention_job(two_teams, 30))
+    with session_scope(two_teams) as session:
+        assert lifecycle.remaining_rows(session, TEAM_A) == 0
+        assert lifecycle.remaining_rows(session, TEAM_B) > 10
