@@ -138,3 +138,41 @@ def assess_feasibility(
     else:
         verdict = "beyond_trend"
     return Feasibility(verdict, required, trend, noise)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The trend carried forward to ``at``: the expected value and the band one prediction error either side."""
+
+    at: datetime
+    expected: float
+    low: float
+    high: float
+
+
+def project_trend(history: Sequence[Point], *, until: datetime, steps: int = 8) -> list[TrendPoint]:
+    """The least-squares trend of ``history`` from its last value to ``until``, with a widening band; empty when
+    there is no trend (fewer than two values at different times) or ``until`` is not after the last value.
+
+    The band is one standard error of prediction, ``noise · √(1 + 1/n + (x − x̄)² / Σ(x − x̄)²)``: it is narrow where
+    the history is dense and regular, widens the further the projection reaches, and is zero with two values (two
+    points say nothing about spread). The same fit drives ``assess_progress``, so the chart and the on track /
+    at risk call never disagree about the slope.
+    """
+    fit = _fit(history)
+    if fit is None or until <= history[-1].at:
+        return []
+    slope, level, noise = fit
+    origin = history[-1].at
+    xs = [(p.at - origin).total_seconds() / 86400 for p in history]
+    mean_x = sum(xs) / len(xs)
+    spread_x = sum((x - mean_x) ** 2 for x in xs)
+    span = (until - origin).total_seconds() / 86400
+    points = []
+    for step in range(steps + 1):
+        x = span * step / steps
+        expected = level + slope * x
+        error = noise * math.sqrt(1 + 1 / len(xs) + (x - mean_x) ** 2 / spread_x)
+        at = origin + (until - origin) * step / steps
+        points.append(TrendPoint(at, expected, expected - error, expected + error))
+    return points

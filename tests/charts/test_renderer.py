@@ -1,0 +1,37 @@
+"""The renderer draws in another process and once per version of a chart."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+
+from bot.charts import ChartLabels, TrendChart
+from bot.charts.renderer import ChartRenderer
+
+LABELS = ChartLabels("#1 Leads", "Leads", "Date", "Values", "Target", "Baseline", "Deadline", "Trend", "Range", "Moved")
+CHART = TrendChart(LABELS, "en", ((datetime(2026, 1, 5), 10.0), (datetime(2026, 1, 12), 14.0)), target=30.0)
+
+
+def test_each_version_is_drawn_once_even_when_asked_for_at_the_same_time() -> None:
+    renderer = ChartRenderer()
+
+    async def run() -> tuple[bytes, ...]:
+        first = await asyncio.gather(renderer.png(CHART), renderer.png(CHART), renderer.png(CHART))
+        again = await renderer.png(CHART)
+        moved = await renderer.png(replace(CHART, target=40.0))
+        return (*first, again, moved)
+
+    try:
+        a, b, c, again, moved = asyncio.run(run())
+    finally:
+        renderer.close()
+    assert a == b == c == again and a.startswith(b"\x89PNG")
+    assert moved != a and renderer.drawn == 2
+
+
+def test_the_key_changes_with_anything_drawn() -> None:
+    assert CHART.key() == replace(CHART).key()
+    assert CHART.key() != replace(CHART, values=(*CHART.values, (datetime(2026, 1, 19), 15.0))).key()
+    assert CHART.key() != replace(CHART, locale="sv_SE").key()
+    assert CHART.key() != replace(CHART, labels=replace(LABELS, title="#1 Leads (ny)")).key()
