@@ -54,6 +54,7 @@ from bot.store.schedule import (
     unconfirmed_checkins,
     value_histories,
 )
+from bot.store.watch import KpiAudience, kpi_audience, watch_kpi_changes
 
 __all__ = [
     "CHECKIN_UPDATABLE_FIELDS",
@@ -61,6 +62,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "REVISIT_FIELDS",
     "Escalation",
+    "KpiAudience",
     "ScheduledKpi",
     "add_turn",
     "answer_checkin",
@@ -85,6 +87,7 @@ __all__ = [
     "get_or_create_conversation",
     "get_or_create_workspace",
     "get_workspace",
+    "kpi_audience",
     "latest_checkin",
     "list_kpis",
     "pause_until",
@@ -99,4 +102,5 @@ __all__ = [
     "update_kpi",
     "value_histories",
     "value_history",
+    "watch_kpi_changes",
 ]
