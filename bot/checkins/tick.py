@@ -43,6 +43,7 @@ from bot.slack.blocks.checkin import (
     checkin_id_in,
     checkin_metadata,
 )
+from bot.slack.charts import post_checkin_chart
 from bot.store import repository as repo
 from bot.store import session_scope
 from bot.store.models import Kpi
@@ -256,6 +257,8 @@ async def _post_item(
         return
     escalation = await asyncio.to_thread(_record, engine, checkin_id, response["ts"], channel)
     summary.posted += 1
+    if len(item.history) >= 2:  # the trend chart, in the check-in's thread
+        await post_checkin_chart(lane, engine, item.team_id, kpi.number, kpi.language, channel, response["ts"])
     await _escalate(lane, kpi, channel, escalation, summary)
 
 

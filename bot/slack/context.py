@@ -98,10 +98,11 @@ def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None
 
 @dataclass
 class BotContext:
-    """Shared state of one running app: the engine and the locale cache."""
+    """Shared state of one running app: the engine, the locale cache and the published Home tabs."""
 
     engine: Engine
     locales: LocaleCache = field(default_factory=LocaleCache)
+    home_tabs: Any = field(default=None, repr=False)  # bot.slack.home.HomeTabs, made when first needed
     _background: set[asyncio.Task] = field(default_factory=set)
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

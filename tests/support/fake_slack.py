@@ -1,7 +1,8 @@
 """A local fake of Slack's side: the Web API the bot calls, and request signing for what Slack sends the bot.
 
 The fake listens on port 0 (so tests can run in parallel), records every call with its parsed arguments, and
-answers ``{"ok": true, ...}`` like Slack. Response URLs point at it too (``/response/<id>``).
+answers ``{"ok": true, ...}`` like Slack. Response URLs point at it too (``/response/<id>``), and so do the upload
+URLs of files.getUploadURLExternal (``/upload/<file id>``): the bytes posted there are kept in ``uploads``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class FakeSlack:
         self.post_interval: float | None = None
         self._last_post: dict[str, float] = {}
         self._last_ts = 0.0
+        # Files uploaded through files_upload_v2: file id -> the bytes posted to its upload URL.
+        self.uploads: dict[str, bytes] = {}
         self._lock = threading.Condition()
         fake = self
 
@@ -66,6 +69,9 @@ class FakeSlack:
                 parsed = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if parsed.path.startswith("/upload/"):
+                    self._upload(parsed.path.rsplit("/", 1)[-1], raw)
+                    return
                 args: dict[str, Any] = dict(parse_qsl(parsed.query))
                 if raw:
                     if "json" in (self.headers.get("Content-Type") or ""):
@@ -86,6 +92,17 @@ class FakeSlack:
                     data = json.dumps(body).encode()
                     self.send_response(200)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _upload(self, file_id: str, raw: bytes) -> None:
+                """Step two of files_upload_v2: the file's bytes, posted to the URL step one gave."""
+                fake.uploads[file_id] = raw
+                fake.record(Call("file_upload", {"file_id": file_id, "size": len(raw)}, dict(self.headers.items())))
+                data = f"OK - {len(raw)}".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -132,8 +149,15 @@ class FakeSlack:
             return self.update_message(args)
         if method == "conversations.history":
             return self.history(args)
-        if method in ("views.open", "views.publish", "views.update"):
+        if method in ("views.open", "views.publish", "views.update", "views.push"):
             return {"ok": True, "view": {"id": "V" + uuid.uuid4().hex[:8].upper()}}
+        if method == "files.getUploadURLExternal":
+            file_id = "F" + uuid.uuid4().hex[:10].upper()
+            base = self.url.removesuffix("api/")
+            return {"ok": True, "file_id": file_id, "upload_url": f"{base}upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = json.loads(args.get("files") or "[]")
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
         return {"ok": True}
 
     def installed(self, args: dict[str, Any]) -> dict[str, Any]:
