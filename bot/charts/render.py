@@ -75,15 +75,17 @@ def _decimals_for(step: float) -> int:
     return 0 if step <= 0 or step >= 1 else min(4, math.ceil(-math.log10(step) - 1e-9))
 
 
-def _as_datetime(day: date) -> datetime:
-    return datetime.combine(day, time(12))
+def _deadline(chart: TrendChart) -> datetime:
+    """Noon of the deadline, in the values' time zone (aware and naive times cannot share an axis)."""
+    assert chart.deadline is not None
+    return datetime.combine(chart.deadline, time(12), tzinfo=chart.values[0][0].tzinfo)
 
 
 def _x_range(chart: TrendChart) -> tuple[datetime, datetime]:
     times = [at for at, _ in chart.values] + [r.at for r in chart.revisions]
     times += [at for at, *_ in chart.projection]
     if chart.deadline is not None:
-        times.append(_as_datetime(chart.deadline))
+        times.append(_deadline(chart))
     start, end = min(times), max(times)
     if end - start < MIN_SPAN:  # a few days at least, or the date axis labels hours as repeated days
         middle = start + (end - start) / 2
@@ -208,7 +210,7 @@ def build_figure(chart: TrendChart) -> Figure:
         axes.axhline(chart.baseline, zorder=2, **draw(baseline_style, labels.baseline))
     if chart.deadline is not None:
         deadline_style = {"color": MUTED, "linewidth": 2, "linestyle": (0, (5, 3))}
-        axes.axvline(_as_datetime(chart.deadline), zorder=2, **draw(deadline_style, labels.deadline))
+        axes.axvline(_deadline(chart), zorder=2, **draw(deadline_style, labels.deadline))
     revised = [r for r in chart.revisions if r.new is not None]
     if revised:
         marker_style = {"color": TARGET, "marker": "D", "markersize": 10, "markeredgecolor": INK, "linestyle": "none"}

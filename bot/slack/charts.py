@@ -118,4 +118,11 @@ async def post_checkin_chart(
         if upload is not None:
             await lane.call("files_upload_v2", channel=channel, thread_ts=thread_ts, **upload)
     except Exception as error:
-        log.warning("the chart of check-in #%s in %s was not posted: %s", number, channel, describe_error(error))
+        log.warning("the chart of check-in #%s in %s was not posted: %s", number, channel, failure(error))
+
+
+def failure(error: BaseException) -> str:
+    """Slack's own error code for a refused call (``not_in_channel``), else the error's type and first line."""
+    if isinstance(error, SlackApiError) and isinstance(error.response.get("error"), str):
+        return error.response["error"]
+    return describe_error(error)

@@ -143,7 +143,9 @@ class HomeTabs:
         for changed in await self.bot.db(kpi_audience, sorted(ids)):
             targets.update((changed.team_id, user) for user in (changed.owner_user_id, changed.creator_user_id) if user)
             targets.update(
-                key for key, shown in self._published.items() if key[0] == changed.team_id and changed.number in shown
+                key
+                for key, shown in self._published.items()
+                if key[0] == changed.team_id and changed.number in shown.numbers
             )
         return targets
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from matplotlib.colors import to_rgb
@@ -146,6 +146,11 @@ def test_a_name_with_dollar_signs_is_drawn_as_text_not_a_formula() -> None:
     chart = _chart(labels=replace(LABELS, title="#9 $ per lead $"))
     assert "#9 $ per lead $" in _tick_labels(chart)[2]
     assert _image(chart).size == (WIDTH_PX, HEIGHT_PX)
+
+
+def test_times_with_a_time_zone_draw_like_naive_ones() -> None:
+    aware = tuple((at.replace(tzinfo=UTC), value) for at, value in _chart().values)
+    assert _image(_chart(values=aware, projection=())).size == (WIDTH_PX, HEIGHT_PX)
 
 
 def test_a_chart_needs_a_value() -> None:

@@ -355,3 +355,31 @@ def form_values(**fields: Any) -> dict:
     for block_id, state in fields.items():
         values[block_id] = {"value": state}
     return values
+
+
+def view_action_payload(
+    action_id: str,
+    value: str,
+    *,
+    view_type: str = "home",
+    private_metadata: str = "",
+    team_id: str = HOME_TEAM,
+    user_id: str = "U0ANN",
+    selected_option: str | None = None,
+) -> dict:
+    """A button pressed (or a menu option chosen) inside a view: the Home tab or a modal. Such a payload has the
+    view, no channel and no response_url."""
+    action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
+    if selected_option is not None:
+        action = {"type": "static_select", "action_id": action_id, "block_id": "b"}
+        action["selected_option"] = {"text": {"type": "plain_text", "text": selected_option}, "value": selected_option}
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "a"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0KPI",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "view": {"id": "V0HOME", "type": view_type, "private_metadata": private_metadata, "team_id": team_id},
+        "trigger_id": f"trigger.{uuid.uuid4().hex}",
+        "actions": [action],
+    }

@@ -39,8 +39,8 @@ from bot.slack.blocks.home import (
     build_notice_modal,
 )
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT, view_metadata, view_values
-from bot.slack.charts import MIN_VALUES, post_chart
-from bot.slack.context import BotContext, describe_error
+from bot.slack.charts import MIN_VALUES, failure, post_chart
+from bot.slack.context import BotContext
 from bot.slack.home import home_tabs
 from bot.slack.i18n import pick_language, t
 from bot.store import KpiNotFound, is_row_number
@@ -91,7 +91,7 @@ async def _open(bot: BotContext, client: AsyncWebClient, body: dict, team_id: st
         try:
             await post_chart(client, bot.engine, team_id, number, lang, channel=dm)
         except Exception as error:  # the detail is open; a missing chart is worth a line, not an apology
-            log.warning("the chart of #%s was not sent to %s: %s", number, dm, describe_error(error))
+            log.warning("the chart of #%s was not sent to %s: %s", number, dm, failure(error))
 
 
 async def _edit(bot: BotContext, client: AsyncWebClient, body: dict, team_id: str, user_id: str, number: int) -> None:
