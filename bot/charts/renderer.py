@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +35,21 @@ def _draw(chart: TrendChart) -> bytes:
     from bot.charts.render import render_trend_chart
 
     return render_trend_chart(chart)
+
+
+def _follow_parent() -> None:
+    """In the chart process: exit as soon as the bot's process is gone, however it went. uvicorn ends on SIGTERM by
+    raising the signal again, which skips the interpreter's exit handlers that would stop us, and an orphaned chart
+    process would hold the bot's stdout open (and its memory) for ever."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def _warm_up() -> None:
@@ -56,7 +73,9 @@ class ChartRenderer:
         with self._lock:
             if self._pool is None:
                 context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=context, initializer=_follow_parent
+                )
                 self._pool.submit(_warm_up)
             return self._pool
 
