@@ -150,8 +150,11 @@ def home_dashboard(engine: Engine, team_id: str, user_id: str, *, now: datetime 
     now = now or utcnow()
     with session_scope(engine) as session:
         kpis = repo.list_kpis(session, team_id)
-        histories = repo.value_histories(session, [k.id for k in kpis], limit=HISTORY_FOR_STATUS)
-        cards = [(kpi.owner_user_id == user_id, card_of(kpi, _points(histories.get(kpi.id, [])), now)) for kpi in kpis]
+        histories = repo.recent_points(session, [k.id for k in kpis], limit=HISTORY_FOR_STATUS)
+    cards = [
+        (kpi.owner_user_id == user_id, card_of(kpi, [Point(at, v) for at, v in histories.get(kpi.id, [])], now))
+        for kpi in kpis
+    ]
     stages = Counter(k.funnel_stage for k in kpis if k.funnel_stage in REAL_STAGES)
     levels = Counter(k.level for k in kpis if k.level)
     return Dashboard(

@@ -54,6 +54,7 @@ from bot.store.schedule import (
     unconfirmed_checkins,
     value_histories,
 )
+from bot.store.trends import recent_points
 from bot.store.watch import KpiAudience, kpi_audience, watch_kpi_changes
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "latest_checkin",
     "list_kpis",
     "pause_until",
+    "recent_points",
     "record_posted",
     "record_review_posted",
     "record_value",
