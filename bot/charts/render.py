@@ -108,11 +108,15 @@ def _target_steps(chart: TrendChart, start: datetime, end: datetime) -> tuple[li
 
 
 def _y_range(chart: TrendChart, target_values: list[float]) -> tuple[float, float]:
+    """The values, targets and baseline, with room; the projection only as far as one more such span, so a steep
+    trend cannot flatten everything else into a line (it runs off the top or bottom instead)."""
     ys = [v for _, v in chart.values] + [v for v in target_values if not math.isnan(v)]
-    ys += [low for *_, low, _ in chart.projection] + [high for *_, high in chart.projection]
     if chart.baseline is not None:
         ys.append(chart.baseline)
     low, high = min(ys), max(ys)
+    reach = (high - low) or max(abs(high), 1.0)
+    for _, _, band_low, band_high in chart.projection:
+        low, high = min(low, max(band_low, min(ys) - reach)), max(high, min(band_high, max(ys) + reach))
     pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
     return low - pad, high + pad
 

@@ -156,3 +156,12 @@ def test_times_with_a_time_zone_draw_like_naive_ones() -> None:
 def test_a_chart_needs_a_value() -> None:
     with pytest.raises(ValueError, match="at least one value"):
         render_trend_chart(_chart(values=()))
+
+
+def test_a_steep_projection_runs_off_the_chart_instead_of_flattening_it() -> None:
+    steep = tuple((at, expected * 1000, low * 1000, high * 1000) for at, expected, low, high in _chart().projection)
+    image = _image(_chart(projection=steep))
+    rows = _rows_with(image, TARGET, 0.8)
+    plot_bottom = round(image.height * 0.7)  # the axes end 30 % above the bottom edge; the legend is below
+    value_rows = [y for y in range(plot_bottom) if _rgb(VALUES) in _row_colours(image, y)]
+    assert rows and max(value_rows) - max(rows) > 60  # 1,800 stays well above 1,290, not squashed onto it

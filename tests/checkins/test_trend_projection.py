@@ -32,3 +32,14 @@ def test_no_trend_without_two_moments_or_a_later_day() -> None:
     same_moment = [Point(END, 1.0), Point(END, 2.0)]
     assert project_trend(same_moment, until=END + timedelta(days=7)) == []
     assert project_trend(_weekly(1, 2, 3), until=END) == []
+
+
+def test_values_reported_in_one_sitting_have_no_trend_and_no_call() -> None:
+    from bot.checkins.progress import assess_progress
+
+    minutes = [Point(END + timedelta(minutes=i), v) for i, v in enumerate([124, 131, 129, 138])]
+    assert project_trend(minutes, until=END + timedelta(weeks=20)) == []
+    progress = assess_progress(
+        minutes, target=150, baseline=120, deadline=END.date() + timedelta(weeks=20), today=END.date()
+    )
+    assert progress.projected is None and progress.status == "unknown"

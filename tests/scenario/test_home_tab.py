@@ -52,7 +52,7 @@ def test_opening_the_home_tab_lists_my_kpi_with_working_buttons_in_my_language(s
     assert published["user_id"] == "U0ANN" and view["type"] == "home"
     shown = rendered(view)
     assert "Mina KPI:er · 1–1 av 1" in shown and "*#1*" in shown and "Lägg till KPI" in shown
-    assert "För få värden för en prognos än" in shown and "nivå 5/5" in shown
+    assert "För kort historik för en prognos än" in shown and "nivå 5/5" in shown
     assert ("home_value", "1") in _buttons(view) and ("home_open", "1") in _buttons(view)
     assert ("home_add", "add") in _buttons(view) and ("home_check", "check") in _buttons(view)
     assert json.loads(view["private_metadata"])["dm"] == "D0ANN"

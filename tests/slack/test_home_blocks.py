@@ -134,7 +134,7 @@ def test_the_coverage_lines_count_real_stages_and_levels() -> None:
     coverage = next(b for b in view["blocks"] if b.get("block_id") == "coverage")["text"]["text"]
     funnel, levels = coverage.split("\n")
     assert funnel == "*REAL funnel:* reach 5 · engage 0 · activate 5 · loyalty 0"
-    assert levels.startswith("*Level mix:* 1 visibility 2 · 2 attention 2")
+    assert levels == "*Level mix:* visibility 2 · attention 2 · engagement 2 · interaction 2 · transaction 2"
 
 
 def test_hundreds_of_team_kpis_are_paged_and_filtered() -> None:

@@ -183,7 +183,7 @@ def coverage_text(board: Dashboard, language: str) -> str:
         return t(lang, "home.coverage_empty")
     stages = " · ".join(f"{t(lang, f'review.stage.{stage}')} {count}" for stage, count in board.stages.items())
     names = _level_names(lang)
-    mix = " · ".join(f"{level} {names.get(level, '')} {count}" for level, count in board.levels.items())
+    mix = " · ".join(f"{names.get(level, level)} {count}" for level, count in board.levels.items())
     return f"{t(lang, 'home.funnel', stages=stages)}\n{t(lang, 'home.levels', mix=mix)}"
 
 
