@@ -22,6 +22,7 @@ from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
 from matplotlib import dates as mdates
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -157,6 +158,26 @@ def _legend(figure: Figure, entries: list[tuple[dict, str]]) -> None:
         figure.text(x + 0.058, y, label, fontsize=14, va="center", ha="left")
 
 
+def _label_last_value(axes: Axes, chart: TrendChart, step_xs: list, step_ys: list[float], clearance: float) -> None:
+    """The latest value in bold over its point — or under it when the target line runs just above it there."""
+    at, value = chart.values[-1]
+    target = next((y for x, y in zip(reversed(step_xs), reversed(step_ys), strict=True) if x <= at), math.nan)
+    below = not math.isnan(target) and 0 <= target - value <= clearance
+    axes.annotate(
+        format_value(value, chart.locale),
+        (at, value),
+        xytext=(0, -14 if below else 14),
+        textcoords="offset points",
+        ha="center",
+        va="top" if below else "bottom",
+        fontsize=16,
+        fontweight="bold",
+        color=VALUES,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": BACKGROUND, "edgecolor": "none"},
+        zorder=6,
+    )
+
+
 def build_figure(chart: TrendChart) -> Figure:
     """The chart as a matplotlib Figure (not yet drawn): what ``render_trend_chart`` saves, and what tests read the
     tick labels and titles from."""
@@ -179,19 +200,6 @@ def build_figure(chart: TrendChart) -> Figure:
     times = [at for at, _ in chart.values]
     values = [value for _, value in chart.values]
     axes.plot(times, values, zorder=4, **draw(values_style, labels.values))
-    axes.annotate(
-        format_value(values[-1], locale),
-        (times[-1], values[-1]),
-        xytext=(0, 14),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=16,
-        fontweight="bold",
-        color=VALUES,
-        bbox={"boxstyle": "round,pad=0.15", "facecolor": BACKGROUND, "edgecolor": "none"},
-        zorder=6,
-    )
     if any(not math.isnan(y) for y in step_ys):
         target_style = {"color": TARGET, "linewidth": 3.5, "solid_capstyle": "butt"}
         axes.plot(step_xs, step_ys, drawstyle="steps-post", zorder=3, **draw(target_style, labels.target))
@@ -240,7 +248,9 @@ def build_figure(chart: TrendChart) -> Figure:
         )
 
     axes.set_xlim(start, end)
-    axes.set_ylim(*_y_range(chart, step_ys))
+    low, high = _y_range(chart, step_ys)
+    axes.set_ylim(low, high)
+    _label_last_value(axes, chart, step_xs, step_ys, (high - low) * 0.14)
     with_year = (end - start).days > 180 or start.year != end.year
     axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
     axes.xaxis.set_major_formatter(

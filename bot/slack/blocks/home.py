@@ -152,7 +152,7 @@ def card_text(card: KpiCard, language: str, *, show_owner: bool) -> str:
     lines = [head, progress_line(card, lang), status_line(card, lang), checkin]
     if card.plan_due:
         lines.append(t(lang, "home.plan_due", plan=echo_mrkdwn(card.plan_due, PLAN_MAX)))
-    elif card.lagging_without_plan:
+    elif card.lagging_without_plan and not show_owner:  # on the owner's own list: only they can add one
         lines.append(t(lang, "home.no_plan", number=card.number))
     return "\n".join(lines)
 
