@@ -165,3 +165,16 @@ def test_a_steep_projection_runs_off_the_chart_instead_of_flattening_it() -> Non
     plot_bottom = round(image.height * 0.7)  # the axes end 30 % above the bottom edge; the legend is below
     value_rows = [y for y in range(plot_bottom) if _rgb(VALUES) in _row_colours(image, y)]
     assert rows and max(value_rows) - max(rows) > 60  # 1,800 stays well above 1,290, not squashed onto it
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb"])
+def test_every_word_stays_inside_the_picture(language: str) -> None:
+    labels = replace(LABELS, band="Sannsynlig intervall", trend="Trendprognose", baseline="Utgangspunkt")
+    chart = _chart(language, revisions=(TargetRevision(START + timedelta(weeks=3), 1500.0, 1800.0),))
+    figure = build_figure(replace(chart, labels=labels) if language == "nb" else chart)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for text in figure.findobj(Text):
+        if text.get_text() and text.get_visible():
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= WIDTH_PX and box.y0 >= 0 and box.y1 <= HEIGHT_PX, text.get_text()
