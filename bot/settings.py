@@ -56,12 +56,14 @@ class Settings:
 
 
 # The scopes the bot asks for on install; manifest.yml lists the same ones (tests/slack/test_manifest.py checks).
-# channels:history and groups:history let the check-in scheduler find its own posts (message metadata) after a crash.
+# channels:history and groups:history let the check-in scheduler find its own posts (message metadata) after a crash;
+# files:write uploads the trend charts.
 BOT_SCOPES = (
     "app_mentions:read",
     "channels:history",
     "chat:write",
     "commands",
+    "files:write",
     "groups:history",
     "im:history",
     "users:read",

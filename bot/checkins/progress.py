@@ -20,6 +20,7 @@ CADENCE_DAYS = {"daily": 1.0, "weekly": 7.0, "biweekly": 14.0, "monthly": 30.44,
 AT_RISK_SHARE = 0.8  # projected to cover at least this share of the remaining gap: at risk rather than off track
 REALISTIC_FACTOR = 1.25  # the target may ask this much more than the trend and still be realistic
 STRETCH_FACTOR = 3.0  # beyond this multiple of the trend, the target is out of reach without a new plan
+MIN_TREND_DAYS = 1.0  # a history spanning less has no trend: its slope per day would be noise
 
 
 class Point(NamedTuple):
@@ -52,16 +53,17 @@ class Feasibility:
 
 
 def _fit(points: Sequence[Point]) -> tuple[float, float, float] | None:
-    """Least-squares line through the history: (slope per day, value at the last point, residual spread)."""
+    """Least-squares line through the history: (slope per day, value at the last point, residual spread); None when
+    the history spans less than MIN_TREND_DAYS (five values reported a minute apart would project millions)."""
     if len(points) < 2:
         return None
     origin = points[-1].at
     xs = [(p.at - origin).total_seconds() / 86400 for p in points]
     ys = [p.value for p in points]
+    if xs[-1] - xs[0] < MIN_TREND_DAYS:  # values typed in one sitting say nothing about a pace per day
+        return None
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     spread_x = sum((x - mean_x) ** 2 for x in xs)
-    if spread_x == 0:
-        return None
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread_x
     level = mean_y - slope * mean_x  # the fitted value at the last point (x = 0)
     residuals = [y - (level + slope * x) for x, y in zip(xs, ys, strict=True)]
@@ -141,3 +143,41 @@ def assess_feasibility(
     else:
         verdict = "beyond_trend"
     return Feasibility(verdict, required, trend, noise)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The trend carried forward to ``at``: the expected value and the band one prediction error either side."""
+
+    at: datetime
+    expected: float
+    low: float
+    high: float
+
+
+def project_trend(history: Sequence[Point], *, until: datetime, steps: int = 8) -> list[TrendPoint]:
+    """The least-squares trend of ``history`` from its last value to ``until``, with a widening band; empty when
+    there is no trend (fewer than two values at different times) or ``until`` is not after the last value.
+
+    The band is one standard error of prediction, ``noise · √(1 + 1/n + (x − x̄)² / Σ(x − x̄)²)``: it is narrow where
+    the history is dense and regular, widens the further the projection reaches, and is zero with two values (two
+    points say nothing about spread). The same fit drives ``assess_progress``, so the chart and the on track /
+    at risk call never disagree about the slope.
+    """
+    fit = _fit(history)
+    if fit is None or until <= history[-1].at:
+        return []
+    slope, level, noise = fit
+    origin = history[-1].at
+    xs = [(p.at - origin).total_seconds() / 86400 for p in history]
+    mean_x = sum(xs) / len(xs)
+    spread_x = sum((x - mean_x) ** 2 for x in xs)
+    span = (until - origin).total_seconds() / 86400
+    points = []
+    for step in range(steps + 1):
+        x = span * step / steps
+        expected = level + slope * x
+        error = noise * math.sqrt(1 + 1 / len(xs) + (x - mean_x) ** 2 / spread_x)
+        at = origin + (until - origin) * step / steps
+        points.append(TrendPoint(at, expected, expected - error, expected + error))
+    return points

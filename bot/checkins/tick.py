@@ -47,6 +47,7 @@ from bot.slack.blocks.checkin import (
     checkin_id_in,
     checkin_metadata,
 )
+from bot.slack.charts import post_checkin_chart
 from bot.store import repository as repo
 from bot.store import session_scope
 from bot.store.models import Kpi
@@ -156,6 +157,7 @@ class _Tick:
     summary: TickSummary
     keeper: ClaimKeeper
     recorder: Recorder
+    fanout: Any = None  # the tick's Fanout, for follow-up jobs (charts) queued in a channel's lane
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,10 @@ async def _post(
         tick.keeper.release(checkin_id)
     summary.posted += 1
     CHECKINS.labels(outcome="posted").inc()
+    if len(history) >= 2 and tick.fanout is not None:  # the trend chart, in the thread, once the channel's
+        # check-ins are out: it queues behind them in the channel's lane, so charts never hold a check-in back
+        chart = _ChartJob(tick.engine, team_id, kpi.number, kpi.language, channel, response["ts"])
+        tick.fanout.submit(team_id, channel, chart)
     await _escalate(lane, kpi, channel, escalation, summary)
 
 
@@ -358,6 +364,7 @@ async def post_due_checkins(
             await asyncio.to_thread(_give_up, engine, team_id, held_ids)
 
     fanout: Fanout[ChannelLane] = Fanout(client_for, lambda c: ChannelLane(c, interval), per_workspace, no_client)
+    tick.fanout = fanout
     try:
         # A second pass picks up claims whose lease ran out while the first pass was posting (a process killed
         # just before this one started holds such claims); it finds nothing in the usual case and costs one read.
@@ -404,3 +411,20 @@ class _PostJob:
 
     async def __call__(self, lane: ChannelLane) -> None:
         await _post(self.tick, lane, self.team_id, self.kpi, self.due, self.checkin_id, self.history)
+
+
+@dataclass(frozen=True)
+class _ChartJob:
+    """The trend chart of a posted check-in, uploaded into its thread through the channel's lane."""
+
+    engine: Engine
+    team_id: str
+    number: int
+    language: str
+    channel: str
+    thread_ts: str
+
+    async def __call__(self, lane: ChannelLane) -> None:
+        await post_checkin_chart(
+            lane, self.engine, self.team_id, self.number, self.language, self.channel, self.thread_ts
+        )

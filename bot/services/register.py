@@ -42,6 +42,7 @@ __all__ = [
     "kpi_detail",
     "kpi_for_edit",
     "list_register",
+    "load_detail",
     "name_from_goal",
     "record_kpi_value",
 ]
@@ -133,15 +134,20 @@ def list_register(
 def kpi_detail(engine: Engine, team_id: str, number: int) -> KpiDetail:
     """Everything `/kpi show N` displays; raises KpiNotFound for a number this workspace does not have."""
     with session_scope(engine) as session:
-        kpi = repo.get_kpi(session, team_id, number)
-        if kpi is None:
-            raise KpiNotFound(team_id, number)
-        return KpiDetail(
-            kpi=kpi,
-            values=repo.value_history(session, team_id, number, limit=HISTORY_SHOWN),
-            target_changes=repo.changes(session, team_id, number, field="target")[-HISTORY_SHOWN:],
-            last_checkin=repo.latest_checkin(session, team_id, number),
-        )
+        return load_detail(session, team_id, number)
+
+
+def load_detail(session: Session, team_id: str, number: int) -> KpiDetail:
+    """``kpi_detail`` inside a transaction the caller already has (the Home tab's detail reads more with it)."""
+    kpi = repo.get_kpi(session, team_id, number)
+    if kpi is None:
+        raise KpiNotFound(team_id, number)
+    return KpiDetail(
+        kpi=kpi,
+        values=repo.value_history(session, team_id, number, limit=HISTORY_SHOWN),
+        target_changes=repo.changes(session, team_id, number, field="target")[-HISTORY_SHOWN:],
+        last_checkin=repo.latest_checkin(session, team_id, number),
+    )
 
 
 def record_kpi_value(

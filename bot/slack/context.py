@@ -83,11 +83,13 @@ class LocaleCache:
 
 @dataclass
 class BotContext:
-    """Shared state of one running app: the engine, the locale cache and the workspaces' member lists."""
+    """Shared state of one running app: the engine, the locale cache, the workspaces' member lists and the published
+    Home tabs."""
 
     engine: Engine
     locales: LocaleCache = field(default_factory=LocaleCache)
     people: PeopleCache = field(default_factory=PeopleCache)
+    home_tabs: Any = field(default=None, repr=False)  # bot.slack.home.HomeTabs, made when first needed
     _background: set[asyncio.Task] = field(default_factory=set)
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

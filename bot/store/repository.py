@@ -59,6 +59,8 @@ from bot.store.schedule import (
     take_over_claim,
     unconfirmed_checkins,
 )
+from bot.store.trends import recent_points
+from bot.store.watch import KpiAudience, kpi_audience, watch_kpi_changes
 
 __all__ = [
     "CHECKIN_UPDATABLE_FIELDS",
@@ -69,6 +71,7 @@ __all__ = [
     "ClaimedCheckin",
     "ClaimedReview",
     "Escalation",
+    "KpiAudience",
     "Posted",
     "add_turn",
     "answer_checkin",
@@ -91,9 +94,11 @@ __all__ = [
     "get_or_create_conversation",
     "get_or_create_workspace",
     "get_workspace",
+    "kpi_audience",
     "latest_checkin",
     "list_kpis",
     "pause_until",
+    "recent_points",
     "recent_values",
     "record_posted",
     "record_posted_batch",
@@ -107,4 +112,5 @@ __all__ = [
     "update_checkin",
     "update_kpi",
     "value_history",
+    "watch_kpi_changes",
 ]

@@ -14,7 +14,6 @@ from bot.slack.blocks import (
     build_check_result,
     build_coach_reply,
     build_help,
-    build_home,
     build_kpi_list,
     build_kpi_modal,
     build_why,
@@ -113,11 +112,6 @@ def test_kpi_list_escapes_names_formats_numbers_and_caps_blocks() -> None:
     assert len(blocks) <= 50 and "och 31 till" in json.dumps(blocks, ensure_ascii=False)
     line = blocks[1]["text"]["text"]
     assert "<!channel>" not in line and "@channel" in line and "300,5 / 1\u00a0200\u00a0st" in line
-
-
-def test_home_tab_caps_at_100_blocks() -> None:
-    view = build_home([_kpi(n) for n in range(1, 150)], "en")
-    assert view["type"] == "home" and len(view["blocks"]) <= 100
 
 
 def test_modal_prefills_and_reads_back() -> None:

@@ -26,6 +26,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "views_open": set(),
     "views_publish": set(),
     "views_update": set(),
+    "views_push": set(),
     "files_upload_v2": {"files:write"},
     "files_info": {"files:read"},
 }

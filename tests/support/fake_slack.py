@@ -1,7 +1,8 @@
 """A local fake of Slack's side: the Web API the bot calls, and request signing for what Slack sends the bot.
 
 The fake listens on port 0 (so tests can run in parallel), records every call with its parsed arguments, and
-answers ``{"ok": true, ...}`` like Slack. Response URLs point at it too (``/response/<id>``).
+answers ``{"ok": true, ...}`` like Slack. Response URLs point at it too (``/response/<id>``), and so do the upload
+URLs of files.getUploadURLExternal (``/upload/<file id>``): the bytes posted there are kept in ``uploads``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class FakeSlack:
         self.post_interval: float | None = None
         self._last_post: dict[str, float] = {}
         self._last_ts = 0.0
+        # Files uploaded through files_upload_v2: file id -> the bytes posted to its upload URL.
+        self.uploads: dict[str, bytes] = {}
         self._lock = threading.Condition()
         fake = self
 
@@ -68,6 +71,9 @@ class FakeSlack:
                 parsed = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if parsed.path.startswith("/upload/"):
+                    self._upload(parsed.path.rsplit("/", 1)[-1], raw)
+                    return
                 args: dict[str, Any] = dict(parse_qsl(parsed.query))
                 if raw:
                     if "json" in (self.headers.get("Content-Type") or ""):
@@ -88,6 +94,17 @@ class FakeSlack:
                     data = json.dumps(body).encode()
                     self.send_response(200)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _upload(self, file_id: str, raw: bytes) -> None:
+                """Step two of files_upload_v2: the file's bytes, posted to the URL step one gave."""
+                fake.uploads[file_id] = raw
+                fake.record(Call("file_upload", {"file_id": file_id, "size": len(raw)}, dict(self.headers.items())))
+                data = f"OK - {len(raw)}".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -136,8 +153,15 @@ class FakeSlack:
             return self.update_message(args)
         if method == "conversations.history":
             return self.history(args)
-        if method in ("views.open", "views.publish", "views.update"):
+        if method in ("views.open", "views.publish", "views.update", "views.push"):
             return {"ok": True, "view": {"id": "V" + uuid.uuid4().hex[:8].upper()}}
+        if method == "files.getUploadURLExternal":
+            file_id = "F" + uuid.uuid4().hex[:10].upper()
+            base = self.url.removesuffix("api/")
+            return {"ok": True, "file_id": file_id, "upload_url": f"{base}upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = json.loads(args.get("files") or "[]")
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
         return {"ok": True}
 
     def installed(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -361,3 +385,31 @@ def form_values(**fields: Any) -> dict:
     for block_id, state in fields.items():
         values[block_id] = {"value": state}
     return values
+
+
+def view_action_payload(
+    action_id: str,
+    value: str,
+    *,
+    view_type: str = "home",
+    private_metadata: str = "",
+    team_id: str = HOME_TEAM,
+    user_id: str = "U0ANN",
+    selected_option: str | None = None,
+) -> dict:
+    """A button pressed (or a menu option chosen) inside a view: the Home tab or a modal. Such a payload has the
+    view, no channel and no response_url."""
+    action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
+    if selected_option is not None:
+        action = {"type": "static_select", "action_id": action_id, "block_id": "b"}
+        action["selected_option"] = {"text": {"type": "plain_text", "text": selected_option}, "value": selected_option}
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "a"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0KPI",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "view": {"id": "V0HOME", "type": view_type, "private_metadata": private_metadata, "team_id": team_id},
+        "trigger_id": f"trigger.{uuid.uuid4().hex}",
+        "actions": [action],
+    }

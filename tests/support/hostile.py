@@ -31,7 +31,9 @@ JSON = "application/json"
 
 ACTIONS = ("check_share", "check_save", "check_why", "checkin_value", "checkin_target_ok", "checkin_revise")
 ACTIONS += ("checkin_snooze", "unknown_action")
+ACTIONS += ("home_add", "home_check", "home_value", "home_open", "home_page", "home_filter", "kpi_edit")
 CALLBACKS = ("kpi_add", "kpi_edit", "checkin_value_modal", "checkin_revise_modal", "unknown_modal")
+CALLBACKS += ("home_check_goal", "home_checked_goal", "home_value_modal")
 SUBCOMMANDS = ("check", "add", "list", "show", "update", "edit", "archive", "cadence", "pause", "resume", "review")
 SUBCOMMANDS += ("help", "visa", "lägg till", "", "nonsense")
 WEIRD_TEXT = (
@@ -155,6 +157,7 @@ class HostileRequests:
             "checkin_time": {"value": {"selected_time": r.choice(("09:00", "99:99", "", None))}},
         }
         meta = {"lang": r.choice(("en", "sv", "nb", "xx")), "number": r.choice((1, 2, 2**40)), "checkin": 1}
+        meta["goal"] = self.text()  # what the Home tab's checked-goal form carries on
         metadata = json.dumps(self.mutate(meta) if r.random() < 0.3 else meta)
         payload = view_submission_payload(r.choice(CALLBACKS), values, private_metadata=metadata)
         return self.interaction(payload, "view_submission")

@@ -210,14 +210,16 @@ def _text_input(block_id: str, label: str, *, optional: bool, multiline: bool = 
     }
 
 
-def build_value_modal(language: str, number: int, metadata: dict[str, Any]) -> dict:
-    """ "Update value": the new value and an optional note."""
+def build_value_modal(
+    language: str, number: int, metadata: dict[str, Any], *, callback_id: str = CALLBACK_VALUE
+) -> dict:
+    """ "Update value": the new value and an optional note (also the Home tab's, under its own ``callback_id``)."""
     lang = language
     blocks = [
         _text_input("value", t(lang, "checkin.value_label", number=number), optional=False),
         _text_input("note", t(lang, "checkin.note_label"), optional=True, multiline=True),
     ]
-    return _modal(t(lang, "checkin.value_title"), CALLBACK_VALUE, metadata, blocks, lang)
+    return _modal(t(lang, "checkin.value_title"), callback_id, metadata, blocks, lang)
 
 
 def build_revise_modal(language: str, number: int, target: str, metadata: dict[str, Any]) -> dict:

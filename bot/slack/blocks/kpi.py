@@ -1,4 +1,4 @@
-"""Block Kit for the KPI register: the add/edit modal (and reading it back), list, detail, Home tab, help."""
+"""Block Kit for the KPI register: the add/edit modal (and reading it back), the list, help."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from typing import Any
 
 from bot.services.commands import is_slack_user_id
 from bot.services.numbers import format_number, parse_number
-from bot.services.register import KpiDetail
-from bot.slack.escaping import PLAIN_TEXT_HEADER_MAX, echo_mrkdwn, echo_plain, mrkdwn, plain, truncate
+from bot.slack.escaping import PLAIN_TEXT_HEADER_MAX, echo_mrkdwn, mrkdwn, plain, truncate
 from bot.slack.i18n import t
 from bot.store.models import CADENCES, Kpi
 
 MESSAGE_BLOCKS_MAX = 50
-SURFACE_BLOCKS_MAX = 100  # modals and the Home tab
 MODAL_TITLE_MAX = 24
 NAME_MAX = 120
 
@@ -23,7 +21,7 @@ CALLBACK_ADD = "kpi_add"
 CALLBACK_EDIT = "kpi_edit"
 FORM_ACTION = "value"
 NUMBER_FIELDS = ("target", "baseline")
-TEXT_FIELDS = ("unit", "benchmark", "benchmark_source")
+TEXT_FIELDS = ("unit", "benchmark", "benchmark_source", "action_plan")
 # The modal's max_length per text input; Slack enforces it in the form, read_kpi_modal again on what arrives.
 TEXT_MAX = {
     "name": NAME_MAX,
@@ -34,18 +32,16 @@ TEXT_MAX = {
     "benchmark": 500,
     "benchmark_source": 500,
     "reason": 500,
+    "action_plan": 3000,
 }
 _WEEKDAY_VALUES = ("0", "1", "2", "3", "4")
 _TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 _CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,31}")
 
 
-def _mention(user_id: str | None) -> str:
+def mention(user_id: str | None) -> str:
+    """``<@user>`` for a real user id, else a dash: never a broadcast or a half-made mention."""
     return f"<@{user_id}>" if is_slack_user_id(user_id) else "–"
-
-
-def _channel(channel_id: str | None) -> str:
-    return f"<#{channel_id}>" if channel_id and channel_id[:1] in "CGD" and channel_id.isalnum() else "–"
 
 
 def _input(block_id: str, label: str, element: dict, *, optional: bool = True, hint: str | None = None) -> dict:
@@ -151,6 +147,11 @@ def build_kpi_modal(
             "benchmark_source",
             t(lang, "modal.benchmark_source"),
             _sized("benchmark_source", initial.get("benchmark_source")),
+        ),
+        _input(
+            "action_plan",
+            t(lang, "modal.action_plan"),
+            _sized("action_plan", initial.get("action_plan"), multiline=True),
         ),
         _input("cadence", t(lang, "modal.cadence"), cadence, optional=False),
         _input("checkin_weekday", t(lang, "modal.checkin_weekday"), weekday),
@@ -270,7 +271,7 @@ def build_saved_modal(language: str, text: str) -> dict:
 def kpi_line(kpi: Kpi, language: str) -> str:
     """One KPI in a list: number, name, owner, current / target, deadline, grade (name escaped)."""
     progress = f"{format_number(kpi.current_value, language)} / {format_number(kpi.target, language, unit=kpi.unit)}"
-    parts = [f"*#{kpi.number}* {echo_mrkdwn(kpi.name, NAME_MAX)}", _mention(kpi.owner_user_id), progress]
+    parts = [f"*#{kpi.number}* {echo_mrkdwn(kpi.name, NAME_MAX)}", mention(kpi.owner_user_id), progress]
     if kpi.deadline:
         parts.append(kpi.deadline.isoformat())
     if kpi.grade:
@@ -299,69 +300,6 @@ def build_kpi_list(kpis: list[Kpi], language: str, title: str) -> list[dict]:
     return blocks
 
 
-def build_kpi_detail(detail: KpiDetail, language: str) -> list[dict]:
-    """`/kpi show N`: the fields, the goal as written, the latest values, target changes and last check-in."""
-    kpi, lang = detail.kpi, language
-    fields = [
-        (t(lang, "show.owner"), _mention(kpi.owner_user_id)),
-        (t(lang, "show.creator"), _mention(kpi.creator_user_id)),
-        (t(lang, "show.current"), format_number(kpi.current_value, lang, unit=kpi.unit)),
-        (t(lang, "show.target"), format_number(kpi.target, lang, unit=kpi.unit)),
-        (t(lang, "show.baseline"), format_number(kpi.baseline, lang, unit=kpi.unit)),
-        (t(lang, "show.deadline"), kpi.deadline.isoformat() if kpi.deadline else "–"),
-        (t(lang, "show.grade"), f"{kpi.grade} · {int(kpi.score)}/100" if kpi.grade and kpi.score is not None else "–"),
-        (t(lang, "show.level"), f"{kpi.level}/5" if kpi.level else "–"),
-        (t(lang, "show.cadence"), f"{t(lang, f'cadence.{kpi.cadence}')} · {_channel(kpi.channel_id)}"),
-        (t(lang, "show.status"), t(lang, f"status.{kpi.status}")),
-    ]
-    blocks: list[dict] = [
-        {"type": "header", "text": plain(f"#{kpi.number} {echo_plain(kpi.name, NAME_MAX)}", PLAIN_TEXT_HEADER_MAX)},
-        {"type": "section", "fields": [mrkdwn(f"*{label}*\n{value}", 2000) for label, value in fields]},
-    ]
-    if kpi.benchmark:
-        source = f" ({echo_mrkdwn(kpi.benchmark_source, 300)})" if kpi.benchmark_source else ""
-        text = f"*{t(lang, 'show.benchmark')}*: {echo_mrkdwn(kpi.benchmark, 500)}{source}"
-        blocks.append({"type": "section", "text": mrkdwn(text)})
-    if kpi.action_plan:
-        blocks.append(
-            {"type": "section", "text": mrkdwn(f"*{t(lang, 'show.plan')}*: {echo_mrkdwn(kpi.action_plan, 1000)}")}
-        )
-    if kpi.goal_text and kpi.goal_text.strip() != kpi.name:
-        blocks.append({"type": "section", "text": plain(f"{t(lang, 'show.goal')}: {echo_plain(kpi.goal_text)}")})
-    values = [
-        f"{v.recorded_at:%Y-%m-%d} · {format_number(v.value, lang, unit=kpi.unit)} · {_mention(v.recorded_by)}"
-        + (f" · {echo_mrkdwn(v.note, 200)}" if v.note else "")
-        for v in reversed(detail.values)
-    ]
-    blocks.append(
-        {
-            "type": "section",
-            "text": mrkdwn(f"*{t(lang, 'show.values')}*\n" + ("\n".join(values) or t(lang, "show.no_values"))),
-        }
-    )
-    changes = [
-        f"{c.changed_at:%Y-%m-%d} · {_number_text(c.old_value, lang)} → {_number_text(c.new_value, lang)}"
-        f" · {_mention(c.changed_by)}" + (f" · {echo_mrkdwn(c.reason, 200)}" if c.reason else "")
-        for c in reversed(detail.target_changes)
-    ]
-    text = f"*{t(lang, 'show.target_changes')}*\n" + ("\n".join(changes) or t(lang, "show.no_target_changes"))
-    blocks.append({"type": "section", "text": mrkdwn(text)})
-    checkin = detail.last_checkin
-    last = f"{checkin.due_at:%Y-%m-%d} · {checkin.status}" if checkin is not None else t(lang, "show.no_checkin")
-    blocks.append({"type": "context", "elements": [mrkdwn(f"*{t(lang, 'show.last_checkin')}*: {last}")]})
-    return blocks
-
-
-def _number_text(stored: str | None, language: str) -> str:
-    """A change-log value (text) shown as a number in the reader's convention when it is one."""
-    if stored is None:
-        return "–"
-    try:
-        return format_number(float(stored), language)
-    except ValueError:
-        return echo_mrkdwn(stored, 100)
-
-
 def build_help(language: str) -> list[dict]:
     """`/kpi help`: what each subcommand does, in the reader's language."""
     lang = language
@@ -375,21 +313,6 @@ def build_help(language: str) -> list[dict]:
         {"type": "section", "text": mrkdwn("\n".join(f"• {line}" for line in lines))},
         {"type": "context", "elements": [mrkdwn(t(lang, "help.mention"))]},
     ]
-
-
-def build_home(kpis: list[Kpi], language: str) -> dict:
-    """The App Home tab: the user's own KPIs (≤ 100 blocks), or how to start."""
-    lang = language
-    blocks: list[dict] = [{"type": "header", "text": plain(t(lang, "home.title"), PLAIN_TEXT_HEADER_MAX)}]
-    if not kpis:
-        blocks.append({"type": "section", "text": mrkdwn(t(lang, "home.empty"))})
-    room = SURFACE_BLOCKS_MAX - 3
-    for kpi in kpis[:room]:
-        blocks.append({"type": "section", "text": mrkdwn(kpi_line(kpi, lang))})
-    if len(kpis) > room:
-        blocks.append({"type": "context", "elements": [mrkdwn(t(lang, "list.more", count=len(kpis) - room))]})
-    blocks.append({"type": "context", "elements": [mrkdwn(t(lang, "home.tip"))]})
-    return {"type": "home", "blocks": blocks}
 
 
 def build_notice(text: str) -> list[dict]:

@@ -7,7 +7,7 @@ import re
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack.context import BotContext
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import actions, commands, events, home, views
 
 
 def register_listeners(app: AsyncApp, bot: BotContext) -> None:
@@ -16,6 +16,7 @@ def register_listeners(app: AsyncApp, bot: BotContext) -> None:
     actions.register(app, bot)
     views.register(app, bot)
     events.register(app, bot)
+    home.register(app, bot)
 
     @app.options(re.compile(".*"))
     async def no_options(ack: AsyncAck) -> None:

@@ -29,6 +29,7 @@ from bot.services.commands import (
     parse_list_scope,
     parse_pause_until,
 )
+from bot.services.dashboard import kpi_overview
 from bot.services.numbers import format_number, split_leading_number
 from bot.slack.blocks import (
     build_check_result,
@@ -41,6 +42,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.blocks.kpi import CALLBACK_ADD, CALLBACK_EDIT
 from bot.slack.blocks.review import build_review
+from bot.slack.charts import MIN_VALUES, cannot_post_here, post_chart
 from bot.slack.context import ACK_BUDGET_SECONDS, BotContext, log_failure
 from bot.slack.escaping import echo_mrkdwn
 from bot.slack.i18n import pick_language, t
@@ -117,7 +119,7 @@ def register_command(app: AsyncApp, bot: BotContext) -> None:
                 if number is None:
                     await answer(_notice(t(lang, "error.need_number", command=parsed.word or parsed.name)))
                 elif parsed.name == "show":
-                    await answer_db(_show(bot, team_id, number, lang))
+                    await answer_db(_show(bot, client, respond, team_id, channel_id, number, lang))
                 elif parsed.name == "update":
                     await answer_db(_update(bot, team_id, user_id, number, rest, lang))
                 elif parsed.name == "archive":
@@ -205,12 +207,39 @@ async def _list(bot: BotContext, team_id: str, user_id: str, text: str, lang: st
     return build_kpi_list(found, lang, title), title
 
 
-async def _show(bot: BotContext, team_id: str, number: int, lang: str) -> Reply:
+async def _show(
+    bot: BotContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    team_id: str,
+    channel_id: str | None,
+    number: int,
+    lang: str,
+) -> Reply:
+    """The KPI in full; its trend chart follows as a file in this conversation, after the answer."""
     try:
-        detail = await bot.db(kpis.kpi_detail, team_id, number)
+        overview = await bot.db(kpi_overview, team_id, number)
     except KpiNotFound:
         return _notice(t(lang, "error.not_found", number=number))
-    return build_kpi_detail(detail, lang), f"#{detail.kpi.number} {echo_mrkdwn(detail.kpi.name, 120)}"
+    note = t(lang, "show.chart_later")
+    if overview.card.value_count >= MIN_VALUES and channel_id:
+        note = t(lang, "show.chart_follows")
+        work = _show_chart(bot, client, respond, team_id, channel_id, number, lang)
+        bot.after_ack(work, "posting a trend chart")
+    kpi = overview.detail.kpi
+    return build_kpi_detail(overview, lang, chart_note=note), f"#{kpi.number} {echo_mrkdwn(kpi.name, 120)}"
+
+
+async def _show_chart(
+    bot: BotContext, client: AsyncWebClient, respond: AsyncRespond, team_id: str, channel: str, number: int, lang: str
+) -> None:
+    """Draw and upload the chart; where the bot may not post, say so to the person who asked (only them)."""
+    try:
+        await post_chart(client, bot.engine, team_id, number, lang, channel=channel)
+    except Exception as error:
+        if not cannot_post_here(error):
+            log_failure(log, "posting a trend chart", error)
+        await respond(response_type="ephemeral", replace_original=False, text=t(lang, "show.chart_failed"))
 
 
 async def _update(bot: BotContext, team_id: str, user_id: str, number: int, rest: str, lang: str) -> Reply:

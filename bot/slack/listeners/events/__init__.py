@@ -1,5 +1,5 @@
-"""Events API: a mention or a direct message starts (or continues) a coaching conversation in its thread; App Home
-lists own KPIs.
+"""Events API: a mention or a direct message starts (or continues) a coaching conversation in its thread; opening
+the App Home tab publishes it (``bot.slack.home``).
 
 A conversation is keyed by (team, channel, thread). Replies in a channel thread arrive as ``message.channels`` /
 ``message.groups`` events, which carry every message of every channel the bot is in: only threads that already have
@@ -20,9 +20,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import register as kpis
 from bot.services import workspaces
-from bot.slack.blocks import build_home
 from bot.slack.coach_thread import Thread, run_turn
 from bot.slack.context import BotContext, log_failure
+from bot.slack.home import home_tabs
 from bot.slack.i18n import pick_language, t
 
 # The events manifest.yml subscribes to; tests/slack/test_manifest.py keeps the two in step.
@@ -105,9 +105,7 @@ async def _message(
 
 async def _publish_home(bot: BotContext, event: dict, client: AsyncWebClient, context: AsyncBoltContext) -> None:
     user_id = event.get("user") or context.user_id or ""
-    lang = pick_language(await bot.locales.learn(client, context.team_id, user_id))
-    owned = await bot.db(kpis.list_register, context.team_id or "", owner_user_id=user_id)
-    await client.views_publish(user_id=user_id, view=build_home(owned, lang))
+    await home_tabs(bot).opened(client, context.team_id or "", user_id, event.get("channel"))
 
 
 def _from_a_person(event: dict, context: AsyncBoltContext) -> bool:
