@@ -105,9 +105,9 @@ def test_a_swedish_dm_dialogue_saves_what_was_said(served: tuple[Served, FakeSla
         "Ägare": "<@U0KARI>",
         "Mål": "45",
         "Utgångsläge": "30",
-        "Slutdatum": f"{year}-06-30",
+        "Slutdatum": f"30 juni {year}",
     }
     for label, value in fields.items():
         assert f"*{label}*\\n{value}" in shown, (label, shown)
-    assert "Om det släpar efter*: om det släpar efter kör vi en kampanj på Instagram i maj" in shown
+    assert "Åtgärdsplan*\\nom det släpar efter kör vi en kampanj på Instagram i maj" in shown
     assert "vet inte" not in shown

@@ -70,7 +70,7 @@ def test_a_swedish_dm_saves_what_was_said_and_a_second_save_updates_the_kpi(slac
     saved = rendered(press(slack, "coach_save_anyway", "save-anyway", thread))
     assert "Sparad som *#1*" in saved and "Ingen ägare än" in saved
     shown = show(slack, 1)
-    assert "30" in shown and "45" in shown and "-06-30" in shown and "vet inte" not in shown
+    assert "30" in shown and "45" in shown and "Jun 30, 20" in shown and "vet inte" not in shown
     with session_scope(slack.engine) as session:
         kpi = repo.get_kpi(session, HOME_TEAM, 1)
         assert (kpi.baseline, kpi.target, kpi.owner_user_id) == (30.0, 45.0, None)

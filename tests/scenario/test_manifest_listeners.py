@@ -39,6 +39,8 @@ EXAMPLES = {
         "channel": "G1",
     },
     "app_home_opened": {"type": "app_home_opened", "user": "U0ANN", "tab": "home", "channel": "D1"},
+    "app_uninstalled": {"type": "app_uninstalled"},
+    "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": ["U0ANN"], "bot": ["UBOT0001"]}},
 }
 
 
