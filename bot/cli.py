@@ -252,7 +252,7 @@ def cmd_checkins_run_due(args: argparse.Namespace) -> int:
     import aiohttp
     from slack_sdk.errors import SlackApiError
 
-    from .checkins.runner import run_due
+    from .checkins.runner import checkin_charts, run_due
     from .store import make_engine
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -260,7 +260,14 @@ def cmd_checkins_run_due(args: argparse.Namespace) -> int:
     result: list = []
 
     async def main() -> None:
-        result.append(await run_due(settings, engine, now=args.now, lease=timedelta(seconds=args.lease)))
+        charts = checkin_charts(settings, engine)
+        try:
+            result.append(
+                await run_due(settings, engine, now=args.now, lease=timedelta(seconds=args.lease), charts=charts)
+            )
+            await charts.drain()  # the charts of what was posted, into their threads, before the command ends
+        finally:
+            await charts.close()
 
     try:
         _run_event_loop(main())

@@ -14,7 +14,10 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
@@ -22,6 +25,7 @@ from bot.checkins.reviews import post_due_reviews
 from bot.checkins.tick import DEFAULT_LEASE, TickSummary, post_due_checkins
 from bot.services.workspaces import purge_expired, workspace_installed
 from bot.settings import Settings
+from bot.slack.charts import CheckinCharts
 from bot.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,7 @@ WEB_API_LOG.setLevel(logging.INFO)
 TICK_JOB_ID = "kpi-checkins-tick"
 TICK_INTERVAL_SECONDS = 60
 TICK_CONNECTIONS = 128
+CHART_CONNECTIONS = 4
 RETENTION_JOB_ID = "kpi-retention"
 RETENTION_INTERVAL_HOURS = 6
 
@@ -41,19 +46,26 @@ RETENTION_INTERVAL_HOURS = 6
 class TeamClients:
     """One AsyncWebClient per team's bot token, sharing one HTTP connection pool."""
 
-    def __init__(self, settings: Settings, engine: Engine, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, session: aiohttp.ClientSession, *, wait_out_429: bool = False
+    ) -> None:
         self.settings = settings
         self.engine = engine
         self.session = session
+        self.wait_out_429 = wait_out_429
         self.home_team: str | None = None
         self._installations: Any = None
 
     def client(self, token: str) -> AsyncWebClient:
+        """The tick's clients leave 429s to its channel lanes; others (charts) let slack_sdk's handler wait them out."""
+        handlers: list[Any] = [AsyncConnectionErrorRetryHandler(max_retry_count=2)]
+        if self.wait_out_429:
+            handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
         return AsyncWebClient(
             token=token,
             base_url=self.settings.slack_api_url,
             session=self.session,
-            retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=2)],
+            retry_handlers=handlers,
             logger=WEB_API_LOG,
         )
 
@@ -82,23 +94,50 @@ class TeamClients:
         return self.client(bot.bot_token) if bot is not None and bot.bot_token else None
 
 
+def checkin_charts(settings: Settings, engine: Engine) -> CheckinCharts:
+    """The background chart poster for check-ins, with Web API clients of its own that outlive any one tick."""
+    clients: list[TeamClients] = []
+
+    async def client_for(team_id: str) -> AsyncWebClient | None:
+        if not clients:
+            session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CHART_CONNECTIONS))
+            clients.append(TeamClients(settings, engine, session, wait_out_429=True))
+            await clients[0].teams()
+        return await clients[0].client_for(team_id)
+
+    async def close() -> None:
+        if clients:
+            await clients[0].session.close()
+
+    return CheckinCharts(client_for, engine, closing=close)
+
+
 async def run_due(
-    settings: Settings, engine: Engine, *, now: datetime | None = None, lease: timedelta = DEFAULT_LEASE
+    settings: Settings,
+    engine: Engine,
+    *,
+    now: datetime | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    charts: CheckinCharts | None = None,
 ) -> TickSummary:
-    """One tick from the command line (ops, cron, tests)."""
+    """One tick (`kpi-advisor checkins run-due`, and each scheduled tick of serve); posted check-ins with a trend
+    are handed to ``charts``."""
     connector = aiohttp.TCPConnector(limit=TICK_CONNECTIONS)
     async with aiohttp.ClientSession(connector=connector) as session:
         clients = TeamClients(settings, engine, session)
         teams = await clients.teams()
-        summary = await post_due_checkins(engine, clients.client_for, now=now, team_ids=teams, lease=lease)
+        add_chart = charts.add if charts is not None else None
+        summary = await post_due_checkins(
+            engine, clients.client_for, now=now, team_ids=teams, lease=lease, charts=add_chart
+        )
         await post_due_reviews(engine, clients.client_for, now=now or utcnow(), team_ids=teams, summary=summary)
         return summary
 
 
-async def scheduled_tick(settings: Settings, engine: Engine) -> None:
+async def scheduled_tick(settings: Settings, engine: Engine, charts: CheckinCharts | None = None) -> None:
     """The job APScheduler runs inside `kpi-advisor serve`; a failing tick is logged and the next one tries again."""
     try:
-        summary = await run_due(settings, engine)
+        summary = await run_due(settings, engine, charts=charts)
     except SlackApiError as error:  # the single workspace's token is dead (uninstalled, revoked): no traceback
         log.warning("check-in tick skipped: Slack refused the bot token (%s)", error.response.get("error"))
         return
@@ -142,7 +181,7 @@ def start_scheduler(settings: Settings, engine: Engine, interval_seconds: int = 
         seconds=interval_seconds,
         id=TICK_JOB_ID,
         replace_existing=True,
-        kwargs={"settings": settings, "engine": engine},
+        kwargs={"settings": settings, "engine": engine, "charts": checkin_charts(settings, engine)},
         max_instances=1,
         coalesce=True,
         misfire_grace_time=interval_seconds,

@@ -47,7 +47,7 @@ from bot.slack.blocks.checkin import (
     checkin_id_in,
     checkin_metadata,
 )
-from bot.slack.charts import post_checkin_chart
+from bot.slack.charts import ChartRequest
 from bot.store import repository as repo
 from bot.store import session_scope
 from bot.store.models import Kpi
@@ -157,7 +157,7 @@ class _Tick:
     summary: TickSummary
     keeper: ClaimKeeper
     recorder: Recorder
-    fanout: Any = None  # the tick's Fanout, for follow-up jobs (charts) queued in a channel's lane
+    charts: Callable[[ChartRequest], None] | None = None  # where posted check-ins worth a chart are handed
 
 
 @dataclass(frozen=True)
@@ -251,10 +251,8 @@ async def _post(
         tick.keeper.release(checkin_id)
     summary.posted += 1
     CHECKINS.labels(outcome="posted").inc()
-    if len(history) >= 2 and tick.fanout is not None:  # the trend chart, in the thread, once the channel's
-        # check-ins are out: it queues behind them in the channel's lane, so charts never hold a check-in back
-        chart = _ChartJob(tick.engine, team_id, kpi.number, kpi.language, channel, response["ts"])
-        tick.fanout.submit(team_id, channel, chart)
+    if len(history) >= 2 and tick.charts is not None:  # its trend chart goes into the thread later, off the tick
+        tick.charts(ChartRequest(team_id, kpi.number, kpi.language, channel, response["ts"]))
     await _escalate(lane, kpi, channel, escalation, summary)
 
 
@@ -341,17 +339,19 @@ async def post_due_checkins(
     interval: float = CHANNEL_INTERVAL_SECONDS,
     batch_size: int = CLAIM_BATCH,
     claim_ahead: int = CLAIM_AHEAD,
+    charts: Callable[[ChartRequest], None] | None = None,
 ) -> TickSummary:
     """Post every check-in due at ``now`` (default: the current time) for ``team_ids`` (None: all teams).
 
     ``client_for(team_id)`` gives the Web API client carrying that team's bot token (None: the team's check-ins
     are skipped). Due check-ins are claimed ``batch_size`` at a time, and the next batch only once fewer than that
     (``claim_ahead`` channels) still have check-ins waiting here: several replicas running this at once split a burst.
+    ``charts`` receives each posted check-in whose KPI has a trend to draw (see ``bot.slack.charts.CheckinCharts``).
     """
     now = now or utcnow()
     worker = worker or worker_name()
     summary = TickSummary()
-    tick = _Tick(engine, worker, now, summary, ClaimKeeper(engine, worker, lease), Recorder(engine))
+    tick = _Tick(engine, worker, now, summary, ClaimKeeper(engine, worker, lease), Recorder(engine), charts)
 
     async def no_client(team_id: str, jobs: list[Any]) -> None:
         summary.skipped += len(jobs)
@@ -364,7 +364,6 @@ async def post_due_checkins(
             await asyncio.to_thread(_give_up, engine, team_id, held_ids)
 
     fanout: Fanout[ChannelLane] = Fanout(client_for, lambda c: ChannelLane(c, interval), per_workspace, no_client)
-    tick.fanout = fanout
     try:
         # A second pass picks up claims whose lease ran out while the first pass was posting (a process killed
         # just before this one started holds such claims); it finds nothing in the usual case and costs one read.
@@ -411,20 +410,3 @@ class _PostJob:
 
     async def __call__(self, lane: ChannelLane) -> None:
         await _post(self.tick, lane, self.team_id, self.kpi, self.due, self.checkin_id, self.history)
-
-
-@dataclass(frozen=True)
-class _ChartJob:
-    """The trend chart of a posted check-in, uploaded into its thread through the channel's lane."""
-
-    engine: Engine
-    team_id: str
-    number: int
-    language: str
-    channel: str
-    thread_ts: str
-
-    async def __call__(self, lane: ChannelLane) -> None:
-        await post_checkin_chart(
-            lane, self.engine, self.team_id, self.number, self.language, self.channel, self.thread_ts
-        )

@@ -9,7 +9,10 @@ no trend to show.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -25,6 +28,7 @@ from bot.slack.escaping import echo_plain
 from bot.slack.i18n import t
 
 MIN_VALUES = 2
+CHART_BACKLOG = 2000
 NAME_MAX = 80
 ALT_MAX = 1000
 # Answers after which posting the chart into this conversation will not work however often we try.
@@ -108,17 +112,81 @@ def cannot_post_here(error: BaseException) -> bool:
     return isinstance(error, SlackApiError) and error.response.get("error") in NOT_HERE
 
 
-async def post_checkin_chart(
-    lane: Any, engine: Engine, team_id: str, number: int, language: str, channel: str, thread_ts: str
-) -> None:
-    """The chart of a just-posted check-in, into its thread, through the channel's rate-limited lane. A chart that
-    cannot be posted is logged in one line: the check-in itself is posted and recorded."""
-    try:
-        upload = await kpi_chart_file(engine, team_id, number, language)
-        if upload is not None:
-            await lane.call("files_upload_v2", channel=channel, thread_ts=thread_ts, **upload)
-    except Exception as error:
-        log.warning("the chart of check-in #%s in %s was not posted: %s", number, channel, failure(error))
+@dataclass(frozen=True)
+class ChartRequest:
+    """A posted check-in whose KPI has a trend: its chart belongs in the check-in's thread."""
+
+    team_id: str
+    number: int
+    language: str
+    channel: str
+    thread_ts: str
+
+
+class CheckinCharts:
+    """Trend charts for posted check-ins, drawn and uploaded one at a time in the background.
+
+    Why not in the tick: a chart costs about 100 ms of CPU, a check-in post about 1 ms. A Monday burst of thousands
+    of check-ins would wait for thousands of drawings, and the next tick behind them. So the tick only hands each
+    posted check-in over (``add``); the charts follow in their threads as fast as one process draws them. The
+    backlog is bounded: past ``backlog`` waiting charts, more are dropped and counted (the check-ins themselves are
+    posted and recorded either way). ``client_for(team_id)`` gives the team's Web API client, or None.
+    """
+
+    def __init__(
+        self,
+        client_for: Callable[[str], Awaitable[Any]],
+        engine: Engine,
+        backlog: int = CHART_BACKLOG,
+        closing: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.client_for = client_for
+        self.engine = engine
+        self.closing = closing
+        self.queue: asyncio.Queue[ChartRequest] = asyncio.Queue(maxsize=backlog)
+        self.dropped = 0
+        self._worker: asyncio.Task[None] | None = None
+
+    def add(self, request: ChartRequest) -> None:
+        try:
+            self.queue.put_nowait(request)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            if self.dropped in (1, 10, 100) or self.dropped % 1000 == 0:
+                log.info("%d check-in charts dropped: more than %d waiting", self.dropped, self.queue.maxsize)
+            return
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            request = await self.queue.get()
+            try:
+                client = await self.client_for(request.team_id)
+                if client is not None:
+                    where = {"channel": request.channel, "thread_ts": request.thread_ts}
+                    await post_chart(client, self.engine, request.team_id, request.number, request.language, **where)
+            except Exception as error:  # the check-in is posted and recorded; a lost chart is not fatal
+                log.warning(
+                    "the chart of check-in #%s in %s was not posted: %s",
+                    request.number,
+                    request.channel,
+                    failure(error),
+                )
+            finally:
+                self.queue.task_done()
+
+    async def drain(self) -> None:
+        """Wait until every chart handed over so far is posted (or given up); `checkins run-due` ends with this."""
+        await self.queue.join()
+
+    async def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+        if self.closing is not None:
+            await self.closing()
 
 
 def failure(error: BaseException) -> str:

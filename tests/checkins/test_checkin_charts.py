@@ -1,20 +1,43 @@
-"""A check-in of a KPI with two values or more carries its trend chart in its thread; a refused upload costs the
-check-in nothing."""
+"""A check-in of a KPI with two values or more carries its trend chart in its thread, drawn after the tick rather than
+in it; a refused upload costs the check-in nothing; a backlog past its bound drops charts, never check-ins."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import timedelta
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
+from bot.checkins.tick import TickSummary, post_due_checkins
+from bot.slack.charts import CheckinCharts
 from bot.store import repository as repo
 from bot.store import session_scope
 from bot.store.types import utcnow
-from tests.checkins.test_tick import TEAM, add_kpi, checkins_posted, tick
+from tests.checkins.test_tick import TEAM, add_kpi, checkins_posted
 from tests.support.fake_slack import FakeSlack
+
+
+def tick(engine: Engine, fake: FakeSlack, *, days: float, **options: object) -> TickSummary:
+    """One tick with a chart poster, then the charts it handed over (as `kpi-advisor checkins run-due` does)."""
+
+    async def run() -> TickSummary:
+        client = AsyncWebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[])
+
+        async def client_for(team_id: str) -> AsyncWebClient | None:
+            return client if team_id == TEAM else None
+
+        charts = CheckinCharts(client_for, engine)
+        now = utcnow() + timedelta(days=days)
+        summary = await post_due_checkins(engine, client_for, now=now, charts=charts.add, **options)
+        await charts.drain()
+        await charts.close()
+        return summary
+
+    return asyncio.run(run())
 
 
 def _values(engine: Engine, number: int, *values: float) -> None:
@@ -52,3 +75,36 @@ def test_a_refused_chart_leaves_the_checkin_posted_and_logs_one_line(
         assert repo.latest_checkin(session, TEAM, number).status == "posted"
     [line] = [r for r in caplog.records if "chart of check-in #1" in r.getMessage()]
     assert line.levelno == logging.WARNING and "not_allowed_token_type" in line.getMessage() and not line.exc_info
+
+
+def test_the_tick_does_not_wait_for_charts_and_a_full_backlog_drops_charts_only(
+    engine: Engine, fake: FakeSlack
+) -> None:
+    for index in range(3):
+        number = add_kpi(engine, f"KPI {index}", channel=f"C0CH{index}")
+        _values(engine, number, 10.0, 12.0)
+
+    async def run() -> tuple[TickSummary, int, int]:
+        client = AsyncWebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[])
+        release = asyncio.Event()
+
+        async def tick_client(team_id: str) -> AsyncWebClient:
+            return client
+
+        async def chart_client(team_id: str) -> AsyncWebClient:
+            await release.wait()  # the chart poster is stuck until the tick is over
+            return client
+
+        charts = CheckinCharts(chart_client, engine, backlog=1)
+        now = utcnow() + timedelta(days=8)
+        summary = await asyncio.wait_for(post_due_checkins(engine, tick_client, now=now, charts=charts.add), 60)
+        uploads_during_tick = len(fake.of("files.completeUploadExternal"))
+        release.set()
+        await charts.drain()
+        await charts.close()
+        return summary, uploads_during_tick, charts.dropped
+
+    summary, during, dropped = asyncio.run(run())
+    assert summary.posted == 3 and during == 0
+    # one chart taken by the poster, one waiting (the backlog of 1), one dropped
+    assert dropped == 1 and len(fake.of("files.completeUploadExternal")) == 2
